@@ -1,0 +1,48 @@
+# Kinerja — two commands from a fresh clone: `make demo` and `make test`.
+VENV   ?= .venv
+PYTHON ?= python3
+PORT   ?= 8000
+BIN    := $(VENV)/bin
+DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.db
+
+.PHONY: install translations demo serve test lint browser bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d app/translations
+
+install: $(VENV)/.installed translations
+
+demo: install
+	mkdir -p instance
+	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi db upgrade
+	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi tenants onboard tenants/*.toml
+	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi demo seed
+	@echo "Kinerja demo on http://127.0.0.1:$(PORT)/  (accounts: see README.md)"
+	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check app plugins tests bench
+
+test: install browser lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance/demo.db .pytest_cache

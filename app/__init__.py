@@ -1,0 +1,63 @@
+"""Kinerja: performance management for Indonesia's regional civil servants.
+
+``create_app`` is the table of contents of the application: read it top to
+bottom to see what is wired in and in which order.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    from app import config as config_module
+
+    config_name = config_name or os.environ.get("KINERJA_ENV", "development")
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+
+    # 1. Configuration: class defaults, then the environment, then the caller.
+    app.config.from_object(config_module.CONFIGS[config_name])
+    app.config["ENV_NAME"] = config_name
+    if config_name != "testing":
+        app.config.update(config_module.Config.from_env())
+    app.config.update(overrides or {})
+    config_module.ensure_secret_key(app.config)
+
+    # 2. Database, tenancy (ORM scoping + PostgreSQL row-level security).
+    from app.database import init_database
+
+    init_database(app)
+
+    # 3. Region plugins: discovered and validated before any request is served.
+    from app.regions.manager import init_regions
+
+    init_regions(app)
+
+    # 4. Web plumbing: sign-in, CSRF, language, security headers, errors.
+    from app.auth.web import init_auth
+    from app.errors import init_errors
+    from app.extensions import csrf
+    from app.i18n import init_i18n
+    from app.security import init_security
+    from app.tenancy.web import init_tenancy
+
+    init_tenancy(app)
+    csrf.init_app(app)
+    init_auth(app)
+    init_i18n(app)
+    init_security(app)
+    init_errors(app)
+
+    # 5. Pages, one blueprint per domain area.
+    from app.views import register_blueprints
+
+    register_blueprints(app)
+
+    # 6. Command line: flask tenants …, flask demo …
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,293 @@
+"""Admin instansi: units, positions, employees and accounts of the tenant."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.admin.forms import ActingForm, ConfirmForm, EmployeeForm, PositionForm, UnitForm, UserForm
+from app.admin.listing import filtered, paginate, search_term
+from app.auth import accounts
+from app.auth.models import User
+from app.auth.roles import admin_required
+from app.extensions import db
+from app.org import services
+from app.org.models import ActingAssignment, Employee, Position, Unit
+from app.org.nip import normalise_nip
+from app.tenancy.web import tenant_blueprint
+
+bp = tenant_blueprint("admin", __name__, "/admin")
+
+
+@bp.before_request
+@admin_required
+def _admins_only():
+    """Every page here is for the admin instansi."""
+
+
+def _get_or_404(model, object_id: int):
+    # Tenant scoping makes another tenant's row invisible: the same 404 as a missing one.
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _unit_choices(exclude: int | None = None) -> list[tuple]:
+    rows = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name).where(Unit.active).order_by(Unit.name)
+    ).all()
+    return [("", "—")] + [(r.id, f"{r.name} ({r.code})") for r in rows if r.id != exclude]
+
+
+def _position_choices(exclude: int | None = None) -> list[tuple]:
+    rows = db.session.execute(
+        select(Position.id, Position.name, Unit.name.label("unit"))
+        .join(Unit, Position.unit_id == Unit.id)
+        .where(Position.active)
+        .order_by(Unit.name, Position.name)
+    ).all()
+    return [("", "—")] + [(r.id, f"{r.name} — {r.unit}") for r in rows if r.id != exclude]
+
+
+def _apply_form(form, save, success_message: str, target: str):
+    """Run a service with the form's data; on a broken rule keep the input and
+    show the message on the field; on a stale save, say so and keep the input."""
+    try:
+        save()
+        db.session.commit()
+    except services.OrgError as exc:
+        db.session.rollback()
+        getattr(form, exc.field, form.version).errors.append(str(exc.message))
+        return None
+    except services.StaleEdit:
+        db.session.rollback()
+        form.form_errors.append(
+            _("Data ini sudah diubah orang lain sejak formulir dibuka. Periksa isian Anda, lalu simpan lagi untuk menimpa.")
+        )
+        return None
+    flash(success_message, "success")
+    return redirect(url_for(target))
+
+
+@bp.route("/")
+def index():
+    counts = {
+        "units": db.session.scalar(select(db.func.count()).select_from(Unit).where(Unit.active)),
+        "positions": db.session.scalar(select(db.func.count()).select_from(Position).where(Position.active)),
+        "employees": db.session.scalar(select(db.func.count()).select_from(Employee).where(Employee.active)),
+        "users": db.session.scalar(select(db.func.count()).select_from(User).where(User.active)),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+# --- units --------------------------------------------------------------------
+
+@bp.route("/unit")
+def units():
+    query = filtered(select(Unit).options(joinedload(Unit.parent)).order_by(Unit.active.desc(), Unit.name),
+                     Unit.name, Unit.code)
+    return render_template("admin/units.html", page=paginate(query), q=search_term())
+
+
+@bp.route("/unit/baru", methods=["GET", "POST"])
+@bp.route("/unit/<int:object_id>", methods=["GET", "POST"])
+def unit_form(object_id: int | None = None):
+    unit = _get_or_404(Unit, object_id) if object_id else None
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = _unit_choices(exclude=object_id)
+    if form.validate_on_submit():
+        def save():
+            if unit is not None:
+                services.check_version(unit, form.version_number)
+            return services.save_unit(
+                services.UnitData(form.code.data, form.name.data, form.kind.data, form.parent_id.data), unit)
+        if (done := _apply_form(form, save, _("Unit disimpan."), "admin.units")) is not None:
+            return done
+    elif unit is not None and request.method == "GET":
+        form.version.data = unit.version
+    return render_template("admin/unit_form.html", form=form, unit=unit), 200 if not form.errors else 422
+
+
+@bp.route("/unit/<int:object_id>/nonaktifkan", methods=["POST"])
+def unit_deactivate(object_id: int):
+    unit = _get_or_404(Unit, object_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.deactivate_unit(unit)
+            db.session.commit()
+            flash(_("Unit %(name)s dinonaktifkan.", name=unit.name), "success")
+        except services.OrgError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+    return redirect(url_for("admin.units"))
+
+
+# --- positions ----------------------------------------------------------------
+
+@bp.route("/jabatan")
+def positions():
+    query = filtered(
+        select(Position).options(joinedload(Position.unit), joinedload(Position.reports_to))
+        .join(Unit, Position.unit_id == Unit.id)
+        .order_by(Position.active.desc(), Unit.name, Position.name),
+        Position.name, Position.code, Unit.name,
+    )
+    return render_template("admin/positions.html", page=paginate(query), q=search_term())
+
+
+@bp.route("/jabatan/baru", methods=["GET", "POST"])
+@bp.route("/jabatan/<int:object_id>", methods=["GET", "POST"])
+def position_form(object_id: int | None = None):
+    position = _get_or_404(Position, object_id) if object_id else None
+    form = PositionForm(obj=position)
+    form.unit_id.choices = _unit_choices()
+    form.reports_to_id.choices = _position_choices(exclude=object_id)
+    if form.validate_on_submit():
+        def save():
+            if position is not None:
+                services.check_version(position, form.version_number)
+            return services.save_position(services.PositionData(
+                form.code.data, form.name.data, form.kind.data, form.unit_id.data, form.reports_to_id.data), position)
+        if (done := _apply_form(form, save, _("Jabatan disimpan."), "admin.positions")) is not None:
+            return done
+    elif position is not None and request.method == "GET":
+        form.version.data = position.version
+    acting = []
+    holders = []
+    if position is not None:
+        acting = db.session.scalars(
+            select(ActingAssignment).options(joinedload(ActingAssignment.employee))
+            .where(ActingAssignment.position_id == position.id).order_by(ActingAssignment.starts_on.desc())
+        ).all()
+        holders = db.session.scalars(
+            select(Employee).where(Employee.position_id == position.id, Employee.active).order_by(Employee.name).limit(50)
+        ).all()
+    return render_template("admin/position_form.html", form=form, position=position, acting=acting,
+                           holders=holders, acting_form=ActingForm(), today=date.today()), 200 if not form.errors else 422
+
+
+@bp.route("/jabatan/<int:object_id>/plt", methods=["POST"])
+def position_acting(object_id: int):
+    position = _get_or_404(Position, object_id)
+    form = ActingForm()
+    if form.validate_on_submit():
+        try:
+            services.assign_acting(position, form.employee_nip.data, form.kind.data,
+                                   form.starts_on.data, form.ends_on.data, form.decree.data)
+            db.session.commit()
+            flash(_("Penunjukan Plt/Plh disimpan."), "success")
+        except services.OrgError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+    else:
+        flash(_("Periksa isian penunjukan Plt/Plh: tanggal berformat YYYY-MM-DD dan NIP wajib diisi."), "error")
+    return redirect(url_for("admin.position_form", object_id=position.id))
+
+
+@bp.route("/jabatan/<int:object_id>/nonaktifkan", methods=["POST"])
+def position_deactivate(object_id: int):
+    position = _get_or_404(Position, object_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.deactivate_position(position)
+            db.session.commit()
+            flash(_("Jabatan %(name)s dinonaktifkan.", name=position.name), "success")
+        except services.OrgError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+    return redirect(url_for("admin.positions"))
+
+
+# --- employees ----------------------------------------------------------------
+
+@bp.route("/pegawai")
+def employees():
+    term = search_term()
+    query = select(Employee).options(joinedload(Employee.position).joinedload(Position.unit)) \
+        .outerjoin(Position, Employee.position_id == Position.id) \
+        .order_by(Employee.active.desc(), Employee.name)
+    if term and normalise_nip(term).isdigit():
+        query = query.where(Employee.nip.startswith(normalise_nip(term)))
+    else:
+        query = filtered(query, Employee.name, Position.name)
+    return render_template("admin/employees.html", page=paginate(query), q=term)
+
+
+@bp.route("/pegawai/baru", methods=["GET", "POST"])
+@bp.route("/pegawai/<int:object_id>", methods=["GET", "POST"])
+def employee_form(object_id: int | None = None):
+    employee = _get_or_404(Employee, object_id) if object_id else None
+    form = EmployeeForm(obj=employee)
+    form.position_id.choices = _position_choices()
+    if form.validate_on_submit():
+        def save():
+            if employee is not None:
+                services.check_version(employee, form.version_number)
+            return services.save_employee(services.EmployeeData(
+                form.nip.data, form.name.data, form.sex.data, form.employee_type.data,
+                form.position_id.data, form.email.data), employee)
+        if (done := _apply_form(form, save, _("Data pegawai disimpan."), "admin.employees")) is not None:
+            return done
+    elif employee is not None and request.method == "GET":
+        form.version.data = employee.version
+    return render_template("admin/employee_form.html", form=form, employee=employee), 200 if not form.errors else 422
+
+
+@bp.route("/pegawai/<int:object_id>/nonaktifkan", methods=["POST"])
+def employee_deactivate(object_id: int):
+    employee = _get_or_404(Employee, object_id)
+    if ConfirmForm().validate_on_submit():
+        services.deactivate_employee(employee)
+        db.session.commit()
+        flash(_("Pegawai %(name)s dinonaktifkan; akunnya tidak bisa masuk lagi.", name=employee.name), "success")
+    return redirect(url_for("admin.employees"))
+
+
+# --- user accounts ------------------------------------------------------------
+
+@bp.route("/akun")
+def users():
+    query = filtered(
+        select(User).options(joinedload(User.employee)).outerjoin(Employee, User.employee_id == Employee.id)
+        .order_by(User.active.desc(), User.username),
+        User.username, Employee.name,
+    )
+    return render_template("admin/users.html", page=paginate(query), q=search_term())
+
+
+@bp.route("/akun/baru", methods=["GET", "POST"])
+@bp.route("/akun/<int:object_id>", methods=["GET", "POST"])
+def user_form(object_id: int | None = None):
+    user = _get_or_404(User, object_id) if object_id else None
+    form = UserForm(obj=user)
+    if request.method == "GET" and user is not None:
+        form.version.data = user.version
+        form.employee_nip.data = user.employee.nip if user.employee else ""
+    if form.validate_on_submit():
+        def save():
+            if user is not None:
+                services.check_version(user, form.version_number)
+            return accounts.save_user(accounts.UserData(
+                form.username.data, form.employee_nip.data, form.is_admin.data, form.password.data), user)
+        if (done := _apply_form(form, save, _("Akun disimpan."), "admin.users")) is not None:
+            return done
+    return render_template("admin/user_form.html", form=form, user=user), 200 if not form.errors else 422
+
+
+@bp.route("/akun/<int:object_id>/nonaktifkan", methods=["POST"])
+def user_deactivate(object_id: int):
+    user = _get_or_404(User, object_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            accounts.deactivate_account(user)
+            db.session.commit()
+            flash(_("Akun %(name)s dinonaktifkan dan semua sesinya diakhiri.", name=user.username), "success")
+        except services.OrgError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,58 @@
+"""Managing accounts of a tenant (admin instansi screens, onboarding, demo)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.auth.passwords import password_problems
+from app.auth.services import deactivate_user, set_password
+from app.extensions import db
+from app.org.models import Employee
+from app.org.nip import normalise_nip
+from app.org.services import OrgError
+
+
+@dataclass
+class UserData:
+    username: str
+    employee_nip: str | None = None
+    is_admin: bool = False
+    password: str | None = None
+
+
+def save_user(data: UserData, user: User | None = None) -> User:
+    username = data.username.strip().lower()
+    clash = db.session.scalar(select(User.id).where(User.username == username))
+    if clash is not None and (user is None or clash != user.id):
+        raise OrgError("username", _l("Nama pengguna %(name)s sudah dipakai.", name=username))
+    employee = None
+    if data.employee_nip:
+        employee = db.session.scalar(select(Employee).where(Employee.nip == normalise_nip(data.employee_nip)))
+        if employee is None:
+            raise OrgError("employee_nip", _l("Tidak ada pegawai dengan NIP itu di instansi ini."))
+        linked = db.session.scalar(select(User.id).where(User.employee_id == employee.id, User.active))
+        if linked is not None and (user is None or linked != user.id):
+            raise OrgError("employee_nip", _l("Pegawai ini sudah memiliki akun."))
+    if user is not None and user.id == getattr(current_user, "id", None) and not data.is_admin:
+        raise OrgError("is_admin", _l("Anda tidak dapat mencabut hak admin Anda sendiri."))
+    if data.password:
+        problems = password_problems(data.password, username)
+        if problems:
+            raise OrgError("password", " ".join(problems))
+    user = user or User()
+    user.username, user.employee, user.is_admin = username, employee, bool(data.is_admin)
+    db.session.add(user)
+    if data.password:
+        set_password(user, data.password)
+    return user
+
+
+def deactivate_account(user: User) -> None:
+    if user.id == getattr(current_user, "id", None):
+        raise OrgError("active", _l("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    deactivate_user(user)

@@ -1,0 +1,19 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired()])
+    new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("Kedua kata sandi baru tidak sama."))],
+    )

@@ -1,0 +1,56 @@
+"""Signing in and changing passwords."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.auth import throttle
+from app.auth.models import User
+from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.sessions import revoke_all_sessions
+from app.extensions import db
+from app.tenancy import current_tenant_id
+
+
+class SignInThrottled(Exception):
+    """Too many failed attempts; the user must wait."""
+
+
+def authenticate(realm: str, username: str, password: str) -> User | None:
+    """The account for these credentials, or None — the same None for an
+    unknown user, a wrong password and a deactivated account.
+
+    ``realm`` is the tenant slug, or ``"platform"`` for operators; the caller
+    has already set the tenant (or ``all_tenants`` for the platform).
+    """
+    username = username.strip().lower()
+    if throttle.is_throttled(realm, username):
+        raise SignInThrottled
+    query = select(User).where(User.username == username)
+    if realm == "platform":
+        query = query.where(User.tenant_id.is_(None), User.is_platform_operator)
+    else:
+        query = query.where(User.tenant_id == current_tenant_id())
+    user = db.session.scalar(query)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        throttle.record_failure(realm, username)
+        return None
+    throttle.clear_failures(realm, username)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Set a new password and end every other session of the account."""
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = datetime.utcnow()
+    revoke_all_sessions(user, keep=user.auth_session)
+
+
+def deactivate_user(user: User) -> None:
+    user.active = False
+    revoke_all_sessions(user)

@@ -1,0 +1,94 @@
+"""Sign-in, sign-out and password change, for tenants and for the platform."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.passwords import password_problems, verify_password
+from app.auth.services import SignInThrottled, authenticate, set_password
+from app.auth.sessions import end_session, start_session
+from app.extensions import db
+from app.tenancy.web import platform_blueprint, tenant_blueprint
+
+bp = tenant_blueprint("auth", __name__)
+platform_bp = platform_blueprint("platform_auth", __name__, "/platform")
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    """Only redirect to a path on this site (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+def _login(realm: str, home: str, template_vars: dict):
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = authenticate(realm, form.username.data, form.password.data)
+        except SignInThrottled:
+            form.password.errors.append(
+                _("Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.")
+            )
+            return render_template("auth/login.html", form=form, **template_vars), 429
+        if user is None:
+            form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
+            return render_template("auth/login.html", form=form, **template_vars), 200
+        start_session(user)
+        return redirect(_safe_next(form.next.data, home))
+    return render_template("auth/login.html", form=form, **template_vars)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return _login(g.tenant.slug, url_for("home.index"), {"realm_name": g.tenant.name})
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        end_session(current_user)
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi sekarang salah."))
+        else:
+            problems = password_problems(form.new_password.data, current_user.username)
+            if problems:
+                form.new_password.errors.extend(problems)
+            else:
+                set_password(current_user, form.new_password.data)
+                db.session.commit()
+                flash(_("Kata sandi diganti. Sesi lain akun ini telah diakhiri."), "success")
+                return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@platform_bp.route("/login", methods=["GET", "POST"], endpoint="login")
+def platform_login():
+    if current_user.is_authenticated and current_user.is_platform_operator:
+        return redirect(url_for("platform.index"))
+    return _login("platform", url_for("platform.index"), {"realm_name": _("Operator Platform")})
+
+
+@platform_bp.route("/logout", methods=["POST"], endpoint="logout")
+def platform_logout():
+    if current_user.is_authenticated:
+        end_session(current_user)
+    return redirect(url_for("platform_auth.login"))

@@ -1,0 +1,11 @@
+"""Command line: ``flask tenants …``, ``flask demo …``."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli.demo import demo
+    from app.cli.tenants import tenants
+
+    app.cli.add_command(tenants)
+    app.cli.add_command(demo)

@@ -1,0 +1,119 @@
+"""Configuration classes.
+
+Nothing here reads the environment at import time: ``Config.from_env()`` is
+called by ``create_app`` so tests can build an app with explicit settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'kinerja.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # PostgreSQL role the application acts as at run time; it owns no table,
+    # so row-level security applies to it (see app/tenancy/rls.py).
+    DATABASE_APP_ROLE = "kinerja_app"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "kinerja_session"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    SESSION_IDLE_TIMEOUT = 60 * 60  # seconds without a request before a session ends
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    # Failed sign-ins: after LOGIN_MAX_FAILURES within LOGIN_WINDOW seconds for one
+    # account (or LOGIN_MAX_FAILURES_PER_CLIENT from one client) further attempts
+    # are refused until the window has passed.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_CLIENT = 30
+    LOGIN_WINDOW = 15 * 60
+
+    # Argon2id parameters, at or above OWASP ASVS 5.0 (t=2, m=19 MiB, p=1).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    IMPORT_MAX_ROWS = 20000
+    # Import jobs run in a background thread and report progress; tests may run
+    # them inline.
+    JOBS_INLINE = False
+
+    PAGE_SIZE = 25
+    DEMO_MODE = False
+    DEMO_PASSWORD = "Demo-Kinerja-2026"  # noqa: S105 - used only when DEMO_MODE is on
+
+    @classmethod
+    def from_env(cls) -> dict[str, Any]:
+        """Settings the operator gives through the environment."""
+        values: dict[str, Any] = {}
+        if url := os.environ.get("DATABASE_URL"):
+            values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+        if key := os.environ.get("SECRET_KEY"):
+            values["SECRET_KEY"] = key
+        if role := os.environ.get("DATABASE_APP_ROLE"):
+            values["DATABASE_APP_ROLE"] = role
+        if os.environ.get("KINERJA_DEMO") == "1":
+            values["DEMO_MODE"] = True
+        if redis_url := os.environ.get("REDIS_URL"):
+            values["REDIS_URL"] = redis_url
+        return values
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    JOBS_INLINE = True
+    # Let unexpected exceptions reach the test instead of the 500 page.
+    PROPAGATE_UNEXPECTED = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def ensure_secret_key(app_config: dict[str, Any]) -> None:
+    """Refuse to run production without a key; elsewhere keep one in instance/."""
+    if app_config.get("SECRET_KEY"):
+        return
+    if app_config.get("ENV_NAME") == "production":
+        raise RuntimeError("SECRET_KEY must be set in production.")
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app_config["SECRET_KEY"] = key_file.read_text().strip()

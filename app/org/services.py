@@ -1,0 +1,212 @@
+"""Rules for changing the organisation: what the admin screens and imports call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.org.models import Employee, Position, PositionKind, Unit
+from app.org.nip import EmployeeType, NipError, Sex, normalise_nip, validate_nip
+
+
+class OrgError(ValueError):
+    """A rule was broken; ``field`` names the form field, ``message`` says why."""
+
+    def __init__(self, field: str, message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this form was opened."""
+
+
+def check_version(obj: Any, submitted_version: int | None) -> None:
+    if submitted_version is not None and obj.version != submitted_version:
+        raise StaleEdit
+
+
+def _ancestors(start: Any, parent_attr: str, model: type) -> set[int]:
+    seen: set[int] = set()
+    current = start
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        parent_id = getattr(current, parent_attr)
+        current = db.session.get(model, parent_id) if parent_id else None
+    return seen
+
+
+# --- units --------------------------------------------------------------------
+
+@dataclass
+class UnitData:
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None = None
+
+
+def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
+    code = data.code.strip().upper()
+    clash = db.session.scalar(select(Unit.id).where(func.upper(Unit.code) == code))
+    if clash is not None and (unit is None or clash != unit.id):
+        raise OrgError("code", _l("Kode unit %(code)s sudah dipakai.", code=code))
+    parent = db.session.get(Unit, data.parent_id) if data.parent_id else None
+    if data.parent_id and parent is None:
+        raise OrgError("parent_id", _l("Unit induk tidak ditemukan."))
+    if unit is not None and parent is not None and unit.id in _ancestors(parent, "parent_id", Unit):
+        raise OrgError("parent_id", _l("Unit induk tidak boleh unit ini sendiri atau bawahannya."))
+    unit = unit or Unit()
+    unit.code, unit.name, unit.kind, unit.parent = code, data.name.strip(), data.kind, parent
+    db.session.add(unit)
+    return unit
+
+
+def deactivate_unit(unit: Unit) -> None:
+    in_use = db.session.scalar(
+        select(func.count()).select_from(Position).where(Position.unit_id == unit.id, Position.active)
+    )
+    if in_use:
+        raise OrgError("active", _l("Unit masih memiliki %(n)d jabatan aktif; pindahkan atau nonaktifkan dulu.", n=in_use))
+    unit.active = False
+
+
+# --- positions ----------------------------------------------------------------
+
+@dataclass
+class PositionData:
+    code: str
+    name: str
+    kind: str
+    unit_id: int
+    reports_to_id: int | None = None
+
+
+def save_position(data: PositionData, position: Position | None = None) -> Position:
+    code = data.code.strip().upper()
+    clash = db.session.scalar(select(Position.id).where(func.upper(Position.code) == code))
+    if clash is not None and (position is None or clash != position.id):
+        raise OrgError("code", _l("Kode jabatan %(code)s sudah dipakai.", code=code))
+    unit = db.session.get(Unit, data.unit_id) if data.unit_id else None
+    if unit is None:
+        raise OrgError("unit_id", _l("Unit kerja tidak ditemukan."))
+    boss = db.session.get(Position, data.reports_to_id) if data.reports_to_id else None
+    if data.reports_to_id and boss is None:
+        raise OrgError("reports_to_id", _l("Jabatan atasan tidak ditemukan."))
+    if position is not None and boss is not None and position.id in _ancestors(boss, "reports_to_id", Position):
+        raise OrgError("reports_to_id", _l("Jabatan atasan tidak boleh jabatan ini sendiri atau bawahannya."))
+    kind = PositionKind(data.kind)
+    if position is not None and kind.single_holder:
+        holders = db.session.scalar(
+            select(func.count()).select_from(Employee).where(Employee.position_id == position.id, Employee.active)
+        )
+        if holders > 1:
+            raise OrgError("kind", _l("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.", n=holders))
+    position = position or Position()
+    position.code, position.name, position.kind = code, data.name.strip(), kind
+    position.unit, position.reports_to = unit, boss
+    db.session.add(position)
+    return position
+
+
+def deactivate_position(position: Position) -> None:
+    holders = db.session.scalar(
+        select(func.count()).select_from(Employee).where(Employee.position_id == position.id, Employee.active)
+    )
+    if holders:
+        raise OrgError("active", _l("Jabatan masih dipegang %(n)d pegawai aktif.", n=holders))
+    position.active = False
+
+
+# --- employees ----------------------------------------------------------------
+
+@dataclass
+class EmployeeData:
+    nip: str
+    name: str
+    sex: str
+    employee_type: str
+    position_id: int | None = None
+    email: str | None = None
+
+
+def validate_employee_nip(nip: str, employee_type: str, sex: str) -> str:
+    """Normalised NIP, or OrgError on the nip/sex field."""
+    try:
+        info = validate_nip(nip, EmployeeType(employee_type))
+    except NipError as exc:
+        raise OrgError("nip", exc.message) from None
+    if info.sex != Sex(sex):
+        raise OrgError("sex", _l("Jenis kelamin tidak sesuai dengan digit ke-15 NIP."))
+    return info.nip
+
+
+def save_employee(data: EmployeeData, employee: Employee | None = None) -> Employee:
+    nip = validate_employee_nip(normalise_nip(data.nip), data.employee_type, data.sex)
+    clash = db.session.scalar(select(Employee.id).where(Employee.nip == nip))
+    if clash is not None and (employee is None or clash != employee.id):
+        raise OrgError("nip", _l("NIP ini sudah terdaftar untuk pegawai lain."))
+    position = db.session.get(Position, data.position_id) if data.position_id else None
+    if data.position_id and position is None:
+        raise OrgError("position_id", _l("Jabatan tidak ditemukan."))
+    if position is not None and position.kind.single_holder:
+        other = db.session.scalar(
+            select(Employee.name).where(
+                Employee.position_id == position.id,
+                Employee.active,
+                Employee.id != (employee.id if employee else -1),
+            )
+        )
+        if other is not None:
+            raise OrgError("position_id", _l("Jabatan %(position)s sudah dipegang %(name)s.", position=position.name, name=other))
+    employee = employee or Employee()
+    employee.nip, employee.name = nip, data.name.strip()
+    employee.sex, employee.employee_type = Sex(data.sex), EmployeeType(data.employee_type)
+    employee.position, employee.email = position, (data.email or None)
+    db.session.add(employee)
+    return employee
+
+
+def deactivate_employee(employee: Employee) -> None:
+    from app.auth.models import User
+    from app.auth.services import deactivate_user
+
+    employee.active = False
+    for user in db.session.scalars(select(User).where(User.employee_id == employee.id)):
+        deactivate_user(user)
+
+
+# --- acting assignments (Plt / Plh) ---------------------------------------------
+
+def _parse_day(value: str | None, field: str):
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise OrgError(field, _l("Tanggal %(value)s tidak valid.", value=value)) from None
+
+
+def assign_acting(position: Position, employee_nip: str, kind: str, starts_on: str,
+                  ends_on: str | None = None, decree: str | None = None):
+    from app.org.models import ActingAssignment, ActingKind
+
+    employee = db.session.scalar(select(Employee).where(Employee.nip == normalise_nip(employee_nip), Employee.active))
+    if employee is None:
+        raise OrgError("employee_nip", _l("Tidak ada pegawai aktif dengan NIP itu."))
+    start, end = _parse_day(starts_on, "starts_on"), _parse_day(ends_on, "ends_on")
+    if end is not None and end < start:
+        raise OrgError("ends_on", _l("Tanggal selesai harus sesudah tanggal mulai."))
+    if employee.position_id == position.id:
+        raise OrgError("employee_nip", _l("Pegawai ini sudah memegang jabatan tersebut."))
+    assignment = ActingAssignment(position=position, employee=employee, kind=ActingKind(kind),
+                                  starts_on=start, ends_on=end, decree=decree or None)
+    db.session.add(assignment)
+    return assignment

@@ -1,0 +1,102 @@
+"""Onboarding a region (tenant): from the web form and from tenants/<slug>.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.auth.passwords import hash_password, password_problems
+from app.extensions import db
+from app.regions.manager import regions
+from app.tenancy import all_tenants, tenant_scope
+from app.tenancy.models import Tenant, TenantLevel
+from app.tenancy.web import RESERVED_SLUGS
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+
+
+class OnboardingError(ValueError):
+    def __init__(self, field: str, message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class TenantSpec:
+    slug: str
+    name: str
+    level: str
+    province: str
+    rule_set: str
+    locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    settings: dict[str, Any] = field(default_factory=dict)
+    admin_username: str = "admin"
+    admin_password: str | None = None  # None: the account has no password yet
+
+
+def load_spec(path: Path) -> TenantSpec:
+    """Read one onboarding file (see tenants/*.toml)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise OnboardingError("file", f"{path}: {exc}") from exc
+    tenant = data.get("tenant", {})
+    missing = [k for k in ("slug", "name", "level", "province", "rule_set") if k not in tenant]
+    if missing:
+        raise OnboardingError("file", f"{path}: [tenant] lacks {', '.join(missing)}")
+    return TenantSpec(
+        slug=tenant["slug"], name=tenant["name"], level=tenant["level"], province=tenant["province"],
+        rule_set=tenant["rule_set"], locale=tenant.get("locale", "id"),
+        timezone=tenant.get("timezone", "Asia/Jakarta"), settings=data.get("settings", {}),
+        admin_username=data.get("admin", {}).get("username", "admin"),
+    )
+
+
+def validate_spec(spec: TenantSpec) -> None:
+    if not SLUG_RE.match(spec.slug) or spec.slug in RESERVED_SLUGS:
+        raise OnboardingError("slug", _l("Slug harus 2-40 huruf kecil, angka atau tanda hubung, diawali huruf, dan bukan kata khusus."))
+    if spec.level not in {lvl.value for lvl in TenantLevel}:
+        raise OnboardingError("level", _l("Tingkat pemerintahan tidak dikenal: %(level)s.", level=spec.level))
+    if regions().get(spec.rule_set) is None:
+        raise OnboardingError("rule_set", _l("Rule set %(code)s tidak terpasang.", code=spec.rule_set))
+    if spec.locale not in ("id", "en"):
+        raise OnboardingError("locale", _l("Bahasa harus id atau en."))
+    if spec.admin_password:
+        problems = password_problems(spec.admin_password, spec.admin_username)
+        if problems:
+            raise OnboardingError("admin_password", " ".join(problems))
+
+
+def onboard(spec: TenantSpec) -> tuple[Tenant, bool]:
+    """Create or update the tenant and its first admin. Idempotent: running it
+    again updates the tenant's fields and never resets an existing password.
+    Returns the tenant and whether it was created."""
+    validate_spec(spec)
+    with all_tenants("onboarding a tenant"):
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == spec.slug))
+    created = tenant is None
+    tenant = tenant or Tenant(slug=spec.slug)
+    tenant.name, tenant.level, tenant.province = spec.name, TenantLevel(spec.level), spec.province
+    tenant.rule_set_code, tenant.locale, tenant.timezone = spec.rule_set, spec.locale, spec.timezone
+    tenant.settings = spec.settings
+    db.session.add(tenant)
+    db.session.flush()
+    with tenant_scope(tenant):
+        admin = db.session.scalar(select(User).where(User.username == spec.admin_username))
+        if admin is None:
+            admin = User(username=spec.admin_username, is_admin=True)
+            db.session.add(admin)
+        admin.is_admin, admin.active = True, True
+        if spec.admin_password and not admin.password_hash:
+            admin.password_hash = hash_password(spec.admin_password)
+        db.session.commit()
+    return tenant, created

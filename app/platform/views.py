@@ -1,0 +1,62 @@
+"""Platform operators: the list of regions and onboarding a new one."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.auth.roles import operator_required
+from app.extensions import db
+from app.org.models import Employee
+from app.platform.forms import TenantForm
+from app.platform.services import OnboardingError, TenantSpec, onboard
+from app.regions.manager import regions
+from app.tenancy.models import Tenant
+from app.tenancy.web import platform_blueprint
+
+bp = platform_blueprint("platform", __name__, "/platform")
+
+
+@bp.before_request
+@operator_required
+def _operators_only():
+    """Every page here is for platform operators."""
+
+
+@bp.route("/")
+def index():
+    employee_counts = dict(
+        db.session.execute(
+            select(Employee.tenant_id, func.count()).where(Employee.active).group_by(Employee.tenant_id)
+        ).all()
+    )
+    tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
+    return render_template("platform/index.html", tenants=tenants, employee_counts=employee_counts,
+                           rule_sets=regions().rule_sets)
+
+
+@bp.route("/tenant/baru", methods=["GET", "POST"])
+def tenant_new():
+    form = TenantForm()
+    form.rule_set.choices = regions().choices()
+    if form.validate_on_submit():
+        spec = TenantSpec(
+            slug=form.slug.data.strip().lower(), name=form.name.data.strip(), level=form.level.data,
+            province=form.province.data.strip(), rule_set=form.rule_set.data, locale=form.locale.data,
+            timezone=form.timezone.data, admin_username=form.admin_username.data.strip().lower(),
+            admin_password=form.admin_password.data,
+        )
+        exists = db.session.scalar(select(Tenant.id).where(Tenant.slug == spec.slug))
+        if exists is not None:
+            form.slug.errors.append(_("Slug ini sudah dipakai daerah lain."))
+        else:
+            try:
+                tenant, _created = onboard(spec)
+            except OnboardingError as exc:
+                db.session.rollback()
+                getattr(form, exc.field, form.slug).errors.append(str(exc.message))
+            else:
+                flash(_("Daerah %(name)s siap di /%(slug)s/.", name=tenant.name, slug=tenant.slug), "success")
+                return redirect(url_for("platform.index"))
+    return render_template("platform/tenant_form.html", form=form), 200 if not form.errors else 422

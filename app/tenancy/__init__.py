@@ -1,0 +1,21 @@
+"""Tenancy: which Pemda a request or command works for, enforced everywhere."""
+
+from app.tenancy.context import (
+    TenantRef,
+    TenantScopeError,
+    all_tenants,
+    current_tenant,
+    current_tenant_id,
+    tenant_scope,
+)
+from app.tenancy.scoping import TenantScoped
+
+__all__ = [
+    "TenantRef",
+    "TenantScopeError",
+    "TenantScoped",
+    "all_tenants",
+    "current_tenant",
+    "current_tenant_id",
+    "tenant_scope",
+]

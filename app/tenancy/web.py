@@ -1,0 +1,56 @@
+"""Binding a request to its tenant: the ``/<tenant_slug>/`` URL prefix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, g
+from sqlalchemy import select
+
+from app.extensions import db
+from app.tenancy import context
+from app.tenancy.models import Tenant
+
+SLUG_PATTERN = r"[a-z][a-z0-9-]{1,39}"
+# Top-level path segments that can never be a tenant slug.
+RESERVED_SLUGS = frozenset({"platform", "api", "static", "publik", "login", "logout", "health"})
+
+
+def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
+    """A blueprint whose every URL lives under ``/<tenant_slug>``."""
+    bp = Blueprint(name, import_name, url_prefix=f"/<tenant_slug>{url_prefix}")
+
+    @bp.url_value_preprocessor
+    def _bind_tenant(endpoint, values) -> None:  # noqa: ARG001
+        slug = (values or {}).pop("tenant_slug", None)
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.active))
+        if tenant is None:
+            abort(404)
+        g.tenant = tenant
+        context.activate(context.TenantRef(tenant.id, tenant.slug))
+
+    @bp.url_defaults
+    def _add_tenant_slug(endpoint, values) -> None:  # noqa: ARG001
+        if "tenant_slug" not in values and getattr(g, "tenant", None) is not None:
+            values["tenant_slug"] = g.tenant.slug
+
+    return bp
+
+
+def platform_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A blueprint for platform operators: explicitly crosses tenants."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+
+    @bp.url_value_preprocessor
+    def _cross_tenants(endpoint, values) -> None:  # noqa: ARG001
+        context.activate_all_tenants("platform operator pages")
+
+    return bp
+
+
+def init_tenancy(app: Flask) -> None:
+    @app.teardown_request
+    def _forget_tenant(exc) -> None:  # noqa: ARG001
+        context.reset()
+
+    @app.context_processor
+    def _tenant_in_templates() -> dict:
+        return {"tenant": getattr(g, "tenant", None)}

@@ -1,0 +1,41 @@
+"""Every blueprint, registered in one place."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template
+from sqlalchemy import select
+
+from app.extensions import db
+from app.tenancy.models import Tenant
+
+site = Blueprint("site", __name__)
+
+
+@site.route("/")
+def landing():
+    tenants = db.session.scalars(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
+    return render_template("site/landing.html", tenants=tenants)
+
+
+@site.route("/health")
+def health():
+    db.session.execute(select(1))
+    return {"status": "ok"}
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.auth.views import platform_bp as platform_auth_bp
+    from app.home.views import bp as home_bp
+    from app.imports.views import bp as imports_bp
+    from app.platform.views import bp as platform_bp
+
+    app.register_blueprint(site)
+    # Platform first: its fixed prefix must win over the tenant slug pattern.
+    app.register_blueprint(platform_auth_bp)
+    app.register_blueprint(platform_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(imports_bp)

@@ -1,0 +1,204 @@
+"""Test fixtures. The database is SQLite by default, PostgreSQL when
+DATABASE_URL says so; either way the schema comes from the real migrations."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, pool, select, text
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Rahasia-Uji-2026"
+
+
+def _database_url(tmp_dir: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_dir}/test.db"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        yield _database_url(tmp_dir)
+
+
+@pytest.fixture(scope="session")
+def owner_engine(database_url):
+    """Connects as the owner of the tables (no SET ROLE): for set-up and clean-up."""
+    engine = create_engine(database_url, poolclass=pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    if database_url.startswith("postgresql"):
+        _reset_postgres(database_url)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, owner_engine):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with owner_engine.begin() as conn:
+        if owner_engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own table names
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- building tenants and organisations ----------------------------------------
+
+@dataclass
+class Org:
+    """A small organisation: kepala dinas → kabid (atasan) → kasi (penilai) → staff."""
+
+    tenant: object
+    unit_id: int
+    kadis_id: int
+    atasan_id: int
+    penilai_id: int
+    pegawai_id: int
+    peer_id: int
+    position_ids: dict
+    user_ids: dict
+
+
+NIPS = iter(f"1980{m:02d}{d:02d}2005{m:02d}{s}{n:03d}" for m in range(1, 13) for d in range(1, 29)
+            for s in (1, 2) for n in (1, 2))
+
+
+def make_tenant(slug: str, name: str | None = None, rule_set: str = "nasional"):
+    from app.platform.services import TenantSpec, onboard
+
+    tenant, _ = onboard(TenantSpec(slug=slug, name=name or f"Pemerintah Kota {slug.title()}",
+                                   level="kota", province="Uji", rule_set=rule_set,
+                                   admin_password=PASSWORD))
+    return tenant
+
+
+def make_org(tenant, prefix: str = "") -> Org:
+    """Units, a supervisor chain, employees and one account per role."""
+    from app.auth.accounts import UserData, save_user
+    from app.auth.models import User
+    from app.org import services
+    from app.tenancy import tenant_scope
+
+    with tenant_scope(tenant):
+        unit = services.save_unit(services.UnitData(f"{prefix}DINKES", f"{prefix}Dinas Kesehatan", "dinas"))
+        db.session.flush()
+        positions = {}
+        chain = [("KADIS", "Kepala Dinas Kesehatan", "jpt", None),
+                 ("KABID", "Kepala Bidang Pelayanan", "administrator", "KADIS"),
+                 ("KASI", "Kepala Seksi Pelayanan Primer", "pengawas", "KABID"),
+                 ("STAF", "Pengadministrasi Pelayanan", "pelaksana", "KASI")]
+        for code, name, kind, boss in chain:
+            positions[code] = services.save_position(services.PositionData(
+                f"{prefix}{code}", f"{prefix}{name}", kind, unit.id,
+                positions[boss].id if boss else None))
+            db.session.flush()
+        people = {}
+        for key, pos, sex in [("kadis", "KADIS", "L"), ("atasan", "KABID", "P"), ("penilai", "KASI", "L"),
+                              ("pegawai", "STAF", "P"), ("peer", "STAF", "L")]:
+            nip = next(NIPS)
+            while nip[14] != ("1" if sex == "L" else "2"):
+                nip = next(NIPS)
+            people[key] = services.save_employee(services.EmployeeData(
+                nip, f"{prefix}{key.title()} {tenant.slug.title()}", sex, "PNS", positions[pos].id))
+            db.session.flush()
+        users = {}
+        for key in ("atasan", "penilai", "pegawai"):
+            users[key] = save_user(UserData(key, people[key].nip, False, PASSWORD)).id
+        db.session.flush()
+        users["admin"] = db.session.scalar(select(User.id).where(User.username == "admin"))
+        db.session.commit()
+        return Org(tenant, unit.id, people["kadis"].id, people["atasan"].id, people["penilai"].id,
+                   people["pegawai"].id, people["peer"].id, {k: p.id for k, p in positions.items()}, users)
+
+
+def make_operator(username: str = "operator"):
+    from app.auth.models import User
+    from app.auth.passwords import hash_password
+    from app.tenancy import all_tenants
+
+    with all_tenants("creating a platform operator in tests"):
+        user = User(username=username, is_platform_operator=True, password_hash=hash_password(PASSWORD))
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+@pytest.fixture
+def two_tenants(app):
+    """Tenants A and B, each with the same-shaped organisation."""
+    with app.app_context():
+        a = make_org(make_tenant("kota-a"), prefix="")
+        b = make_org(make_tenant("kota-b"), prefix="Beta ")
+        make_operator()
+        db.session.remove()
+    return a, b
+
+
+# --- signing in through the real forms -------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def login(client, slug: str | None, username: str, password: str = PASSWORD):
+    url = f"/{slug}/login" if slug else "/platform/login"
+    token = csrf_token(client, url)
+    return client.post(url, data={"username": username, "password": password, "csrf_token": token})
+
+
+def today() -> date:
+    return date.today()
