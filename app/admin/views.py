@@ -95,11 +95,11 @@ def units():
 
 
 @bp.route("/unit/baru", methods=["GET", "POST"])
-@bp.route("/unit/<int:object_id>", methods=["GET", "POST"])
-def unit_form(object_id: int | None = None):
-    unit = _get_or_404(Unit, object_id) if object_id else None
+@bp.route("/unit/<int:unit_id>", methods=["GET", "POST"])
+def unit_form(unit_id: int | None = None):
+    unit = _get_or_404(Unit, unit_id) if unit_id else None
     form = UnitForm(obj=unit)
-    form.parent_id.choices = _unit_choices(exclude=object_id)
+    form.parent_id.choices = _unit_choices(exclude=unit_id)
     if form.validate_on_submit():
         def save():
             if unit is not None:
@@ -113,9 +113,9 @@ def unit_form(object_id: int | None = None):
     return render_template("admin/unit_form.html", form=form, unit=unit), 200 if not form.errors else 422
 
 
-@bp.route("/unit/<int:object_id>/nonaktifkan", methods=["POST"])
-def unit_deactivate(object_id: int):
-    unit = _get_or_404(Unit, object_id)
+@bp.route("/unit/<int:unit_id>/nonaktifkan", methods=["POST"])
+def unit_deactivate(unit_id: int):
+    unit = _get_or_404(Unit, unit_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.deactivate_unit(unit)
@@ -141,12 +141,12 @@ def positions():
 
 
 @bp.route("/jabatan/baru", methods=["GET", "POST"])
-@bp.route("/jabatan/<int:object_id>", methods=["GET", "POST"])
-def position_form(object_id: int | None = None):
-    position = _get_or_404(Position, object_id) if object_id else None
+@bp.route("/jabatan/<int:position_id>", methods=["GET", "POST"])
+def position_form(position_id: int | None = None):
+    position = _get_or_404(Position, position_id) if position_id else None
     form = PositionForm(obj=position)
     form.unit_id.choices = _unit_choices()
-    form.reports_to_id.choices = _position_choices(exclude=object_id)
+    form.reports_to_id.choices = _position_choices(exclude=position_id)
     if form.validate_on_submit():
         def save():
             if position is not None:
@@ -171,9 +171,9 @@ def position_form(object_id: int | None = None):
                            holders=holders, acting_form=ActingForm(), today=date.today()), 200 if not form.errors else 422
 
 
-@bp.route("/jabatan/<int:object_id>/plt", methods=["POST"])
-def position_acting(object_id: int):
-    position = _get_or_404(Position, object_id)
+@bp.route("/jabatan/<int:position_id>/plt", methods=["POST"])
+def position_acting(position_id: int):
+    position = _get_or_404(Position, position_id)
     form = ActingForm()
     if form.validate_on_submit():
         try:
@@ -186,12 +186,12 @@ def position_acting(object_id: int):
             flash(str(exc.message), "error")
     else:
         flash(_("Periksa isian penunjukan Plt/Plh: tanggal berformat YYYY-MM-DD dan NIP wajib diisi."), "error")
-    return redirect(url_for("admin.position_form", object_id=position.id))
+    return redirect(url_for("admin.position_form", position_id=position.id))
 
 
-@bp.route("/jabatan/<int:object_id>/nonaktifkan", methods=["POST"])
-def position_deactivate(object_id: int):
-    position = _get_or_404(Position, object_id)
+@bp.route("/jabatan/<int:position_id>/nonaktifkan", methods=["POST"])
+def position_deactivate(position_id: int):
+    position = _get_or_404(Position, position_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.deactivate_position(position)
@@ -219,9 +219,9 @@ def employees():
 
 
 @bp.route("/pegawai/baru", methods=["GET", "POST"])
-@bp.route("/pegawai/<int:object_id>", methods=["GET", "POST"])
-def employee_form(object_id: int | None = None):
-    employee = _get_or_404(Employee, object_id) if object_id else None
+@bp.route("/pegawai/<int:employee_id>", methods=["GET", "POST"])
+def employee_form(employee_id: int | None = None):
+    employee = _get_or_404(Employee, employee_id) if employee_id else None
     form = EmployeeForm(obj=employee)
     form.position_id.choices = _position_choices()
     if form.validate_on_submit():
@@ -238,9 +238,9 @@ def employee_form(object_id: int | None = None):
     return render_template("admin/employee_form.html", form=form, employee=employee), 200 if not form.errors else 422
 
 
-@bp.route("/pegawai/<int:object_id>/nonaktifkan", methods=["POST"])
-def employee_deactivate(object_id: int):
-    employee = _get_or_404(Employee, object_id)
+@bp.route("/pegawai/<int:employee_id>/nonaktifkan", methods=["POST"])
+def employee_deactivate(employee_id: int):
+    employee = _get_or_404(Employee, employee_id)
     if ConfirmForm().validate_on_submit():
         services.deactivate_employee(employee)
         db.session.commit()
@@ -261,9 +261,9 @@ def users():
 
 
 @bp.route("/akun/baru", methods=["GET", "POST"])
-@bp.route("/akun/<int:object_id>", methods=["GET", "POST"])
-def user_form(object_id: int | None = None):
-    user = _get_or_404(User, object_id) if object_id else None
+@bp.route("/akun/<int:user_id>", methods=["GET", "POST"])
+def user_form(user_id: int | None = None):
+    user = _get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     if request.method == "GET" and user is not None:
         form.version.data = user.version
@@ -279,9 +279,9 @@ def user_form(object_id: int | None = None):
     return render_template("admin/user_form.html", form=form, user=user), 200 if not form.errors else 422
 
 
-@bp.route("/akun/<int:object_id>/nonaktifkan", methods=["POST"])
-def user_deactivate(object_id: int):
-    user = _get_or_404(User, object_id)
+@bp.route("/akun/<int:user_id>/nonaktifkan", methods=["POST"])
+def user_deactivate(user_id: int):
+    user = _get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
             accounts.deactivate_account(user)

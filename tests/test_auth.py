@@ -1,0 +1,166 @@
+"""Sign-in, server-side sessions, throttling, CSRF and security headers."""
+
+from http.cookies import SimpleCookie
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+from app.tenancy import all_tenants
+from tests.conftest import PASSWORD, csrf_token, login
+
+
+def _session_cookie(client) -> str:
+    cookie = client.get_cookie("kinerja_session")
+    assert cookie is not None
+    return cookie.value
+
+
+def _replay(app, cookie_value: str, path: str):
+    """A second browser that stole the cookie."""
+    thief = app.test_client()
+    thief.set_cookie("kinerja_session", cookie_value)
+    return thief.get(path)
+
+
+def test_sign_in_and_out(client, two_tenants):
+    assert login(client, "kota-a", "pegawai").status_code == 302
+    assert client.get("/kota-a/").status_code == 200
+    client.post("/kota-a/logout", data={"csrf_token": csrf_token(client, "/kota-a/")})
+    assert client.get("/kota-a/").status_code == 302
+
+
+def test_cookie_replayed_after_logout_is_refused(app, client, two_tenants):
+    login(client, "kota-a", "pegawai")
+    stolen = _session_cookie(client)
+    assert _replay(app, stolen, "/kota-a/").status_code == 200  # the copy works while signed in
+    client.post("/kota-a/logout", data={"csrf_token": csrf_token(client, "/kota-a/")})
+    response = _replay(app, stolen, "/kota-a/")
+    assert response.status_code == 302 and "/kota-a/login" in response.location
+
+
+def test_cookie_replayed_after_password_change_is_refused(app, client, two_tenants):
+    other_browser = app.test_client()
+    login(other_browser, "kota-a", "pegawai")
+    login(client, "kota-a", "pegawai")
+    token = csrf_token(client, "/kota-a/akun/kata-sandi")
+    response = client.post("/kota-a/akun/kata-sandi", data={
+        "csrf_token": token, "current_password": PASSWORD,
+        "new_password": "Baru-Sekali-2027", "confirm": "Baru-Sekali-2027"})
+    assert response.status_code == 302
+    assert client.get("/kota-a/").status_code == 200  # this browser stays signed in
+    assert other_browser.get("/kota-a/").status_code == 302  # the other session ended
+    assert login(app.test_client(), "kota-a", "pegawai", "Baru-Sekali-2027").status_code == 302
+
+
+def test_deactivation_ends_existing_sessions(app, client, two_tenants):
+    a, _ = two_tenants
+    login(client, "kota-a", "pegawai")
+    admin = app.test_client()
+    login(admin, "kota-a", "admin")
+    admin.post(f"/kota-a/admin/akun/{a.user_ids['pegawai']}/nonaktifkan",
+               data={"csrf_token": csrf_token(admin, "/kota-a/admin/akun")})
+    assert client.get("/kota-a/").status_code == 302
+    assert login(app.test_client(), "kota-a", "pegawai").status_code == 200  # refused
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(client, two_tenants):
+    unknown = login(client, "kota-a", "tidak-ada", "Salah-Sandi-1")
+    wrong = login(client, "kota-a", "pegawai", "Salah-Sandi-1")
+    assert unknown.status_code == wrong.status_code == 200
+
+    def message(r):
+        html = r.get_data(as_text=True)
+        return html[html.index('<p class="error"'):].split("</p>")[0]
+
+    assert message(unknown) == message(wrong)
+    assert "Nama pengguna atau kata sandi salah" in message(wrong)
+
+
+def test_a_user_of_one_tenant_cannot_sign_in_at_another(client, two_tenants):
+    # Both tenants have a "pegawai"; B's password is the same, but the account is A's.
+    assert login(client, "kota-a", "pegawai").status_code == 302
+    assert client.get("/kota-b/").status_code == 302  # A's session means nothing at B
+
+
+def test_session_is_renewed_at_sign_in(client, two_tenants):
+    client.get("/kota-a/login")
+    before = _session_cookie(client)
+    login(client, "kota-a", "pegawai")
+    assert _session_cookie(client) != before
+
+
+def test_repeated_failures_are_throttled(app, client, two_tenants):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login(client, "kota-a", "pegawai", "Salah-Sandi-1").status_code == 200
+    # Now even the right password is refused, for known and unknown users alike.
+    assert login(client, "kota-a", "pegawai").status_code == 429
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client, "kota-a", "hantu", "Salah-Sandi-1")
+    assert login(client, "kota-a", "hantu", "Salah-Sandi-1").status_code == 429
+    # Another account is not locked by someone hammering this one.
+    assert login(client, "kota-a", "penilai").status_code == 302
+
+
+def test_post_without_csrf_token_is_refused(client, two_tenants):
+    response = client.post("/kota-a/login", data={"username": "pegawai", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/kota-a/").status_code == 302
+    login(client, "kota-a", "admin")
+    response = client.post("/kota-a/admin/unit/baru", data={"code": "X1", "name": "Tanpa Token", "kind": "dinas"})
+    assert response.status_code == 400
+
+
+def test_logout_needs_post_with_csrf(client, two_tenants):
+    login(client, "kota-a", "pegawai")
+    assert client.get("/kota-a/logout").status_code == 405
+    assert client.post("/kota-a/logout").status_code == 400
+    assert client.get("/kota-a/").status_code == 200
+
+
+def test_password_hash_is_argon2id_with_asvs_parameters(app_context, two_tenants):
+    with all_tenants("test"):
+        stored = db.session.scalar(select(User.password_hash).where(User.username == "pegawai"))
+    assert stored.startswith("$argon2id$")
+    params = dict(p.split("=") for p in stored.split("$")[3].split(","))
+    assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2 and int(params["p"]) == 1
+
+
+def test_cookies_and_security_headers(client, two_tenants):
+    response = login(client, "kota-a", "pegawai")
+    set_cookie = response.headers.get("Set-Cookie")
+    cookie = SimpleCookie(set_cookie)["kinerja_session"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    page = client.get("/kota-a/")
+    csp = page.headers["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_production_cookies_are_secure(database_url):
+    from app import create_app
+
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 32})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_open_redirect_after_login_is_refused(client, two_tenants):
+    token = csrf_token(client, "/kota-a/login")
+    response = client.post("/kota-a/login", data={"username": "pegawai", "password": PASSWORD,
+                                                  "csrf_token": token, "next": "https://evil.example/"})
+    assert response.location.endswith("/kota-a/")
+
+
+def test_platform_operator_signs_in_only_at_the_platform(client, two_tenants):
+    assert login(client, "kota-a", "operator").status_code == 200  # not a tenant account
+    assert login(client, None, "operator").status_code == 302
+    assert client.get("/platform/").status_code == 200
+    assert client.get("/kota-a/").status_code == 302  # no tenant session
+
+
+def test_tenant_admin_cannot_use_platform_pages(client, two_tenants):
+    login(client, "kota-a", "admin")
+    assert client.get("/platform/").status_code == 302
+    assert login(client, None, "admin").status_code == 200  # tenant admins are not operators

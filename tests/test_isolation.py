@@ -1,0 +1,150 @@
+"""One isolation test over every route, for every role.
+
+Tenant A's people request every URL of the application with the ids of
+tenant B's objects: the answer is 404 (or 403 where the role may not use the
+route at all), never B's data. Anonymous visitors reach only sign-in and
+public pages. A new route whose URL parameter is not in PARAM_OBJECTS fails
+this test until someone says which object it takes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.models import User
+from app.extensions import db
+from app.org.models import Employee, Position, Unit
+from app.tenancy import all_tenants
+from tests.conftest import login
+
+ROLES = ["anonymous", "pegawai", "penilai", "atasan", "admin", "operator"]
+
+# URL parameter name → how to find tenant B's object of that kind.
+PARAM_OBJECTS = {
+    "unit_id": lambda b: b.unit_id,
+    "position_id": lambda b: b.position_ids["KASI"],
+    "employee_id": lambda b: b.pegawai_id,
+    "user_id": lambda b: b.user_ids["pegawai"],
+    "batch_id": lambda b: b.batch_id,
+    "kind": lambda b: "employees",
+}
+# Reachable without signing in.
+PUBLIC_ENDPOINTS = {"static", "site.landing", "site.health", "auth.login", "platform_auth.login"}
+# They end the session the loop relies on; covered in test_auth.py.
+SKIPPED_ENDPOINTS = {"auth.logout", "platform_auth.logout"}
+# B's organisation data carries "Beta "; B's name may appear only where every
+# region is listed on purpose (the public landing page, the operators' pages).
+B_DATA_MARKERS = ("Beta ",)
+B_NAME_MARKERS = ("Kota-B", "kota-b")
+
+
+def _add_import_batch(tenant_slug: str) -> int:
+    from app.imports.models import ImportBatch, ImportKind
+    from app.tenancy import tenant_scope
+    from app.tenancy.models import Tenant
+
+    with all_tenants("test lookup"):
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == tenant_slug))
+    with tenant_scope(tenant):
+        batch = ImportBatch(kind=ImportKind.EMPLOYEES, filename="Beta pegawai.csv")
+        db.session.add(batch)
+        db.session.commit()
+        return batch.id
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED_ENDPOINTS or rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule, method
+
+
+def _build(rule, slug, b):
+    args = {}
+    for name in rule.arguments:
+        if name == "tenant_slug":
+            args[name] = slug
+        else:
+            assert name in PARAM_OBJECTS, f"{rule.rule}: add '{name}' to PARAM_OBJECTS"
+            args[name] = PARAM_OBJECTS[name](b)
+    return rule.build(args, append_unknown=False)[1]
+
+
+def _b_snapshot():
+    with all_tenants("test: B's data must not change"):
+        return (
+            db.session.scalar(select(func.count()).select_from(Employee).where(Employee.active)),
+            db.session.scalar(select(func.count()).select_from(Unit).where(Unit.active)),
+            db.session.scalar(select(func.count()).select_from(Position).where(Position.active)),
+            db.session.scalar(select(func.count()).select_from(User).where(User.active)),
+            tuple(db.session.scalars(select(Employee.version).order_by(Employee.id))),
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatch):
+    a, b = two_tenants
+    with app.app_context():
+        b.batch_id = _add_import_batch("kota-b")
+        before = _b_snapshot()
+        db.session.remove()
+    # Reach the views themselves: CSRF has its own test (test_auth.py).
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
+    client = app.test_client()
+    if role == "operator":
+        assert login(client, None, "operator").status_code == 302
+    elif role != "anonymous":
+        assert login(client, "kota-a", role).status_code == 302
+
+    problems = []
+    for rule, method in _routes(app):
+        url = _build(rule, "kota-a", b)
+        response = client.open(url, method=method, data={})
+        body = response.get_data(as_text=True)
+        status = response.status_code
+        has_object = any(arg != "tenant_slug" for arg in rule.arguments)
+        markers = B_DATA_MARKERS + (B_NAME_MARKERS if "tenant_slug" in rule.arguments else ())
+        if any(marker in body for marker in markers):
+            problems.append(f"{method} {url} as {role}: shows tenant B's data")
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        is_platform = rule.rule.startswith("/platform")
+        if role == "anonymous" or (role == "operator") != is_platform:
+            # Not signed in here: sent to the right sign-in page, nothing else.
+            login_path = "/platform/login" if is_platform else "/kota-a/login"
+            if not (status == 302 and login_path in response.location) and status != 405:
+                if not (status == 403 and role != "anonymous"):
+                    problems.append(f"{method} {url} as {role}: {status}, expected a redirect to {login_path}")
+        elif has_object and status not in (403, 404):
+            problems.append(f"{method} {url} as {role}: {status}, expected 404 for tenant B's object")
+        elif status >= 500:
+            problems.append(f"{method} {url} as {role}: {status}")
+    assert not problems, "\n".join(problems)
+
+    with app.app_context():
+        assert _b_snapshot() == before, "a request to tenant A changed tenant B's data"
+
+
+def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkeypatch):
+    a, b = two_tenants
+    with app.app_context():
+        b.batch_id = _add_import_batch("kota-b")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    client = app.test_client()
+    login(client, "kota-a", "admin")
+    for rule, method in _routes(app):
+        if "tenant_slug" not in rule.arguments or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = _build(rule, "kota-b", b)
+        response = client.open(url, method=method, data={})
+        assert response.status_code in (302, 405), f"{method} {url}: {response.status_code}"
+        if response.status_code == 302:
+            assert "/kota-b/login" in response.location
+
+
+def test_unknown_tenant_is_404(client, two_tenants):
+    assert client.get("/kota-z/login").status_code == 404
+    assert client.get("/kota-z/admin/pegawai").status_code == 404

@@ -1,0 +1,120 @@
+"""Tenant scoping in the ORM, and PostgreSQL row-level security beneath it."""
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.extensions import db
+from app.org.models import Employee, Unit
+from app.tenancy import TenantScopeError, all_tenants, tenant_scope
+from app.tenancy.models import Tenant
+from app.tenancy.rls import tenant_tables
+
+
+def _tenant(slug):
+    with all_tenants("test lookup"):
+        return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+
+def test_queries_see_only_the_current_tenant(app_context, two_tenants):
+    a, b = _tenant("kota-a"), _tenant("kota-b")
+    with tenant_scope(a):
+        names = db.session.scalars(select(Employee.name)).all()
+        assert names and all("Kota-A" in n for n in names)
+        assert db.session.get(Employee, two_tenants[1].pegawai_id) is None
+    with tenant_scope(b):
+        assert all("Kota-B" in n for n in db.session.scalars(select(Employee.name)))
+
+
+def test_joins_and_relationships_are_scoped_too(app_context, two_tenants):
+    with tenant_scope(_tenant("kota-a")):
+        rows = db.session.execute(select(Employee.name, Unit.name).join(Unit, Unit.id == Employee.id)).all()
+        assert all("Beta" not in unit for _, unit in rows)
+
+
+def test_without_a_tenant_no_tenant_row_is_visible(app_context, two_tenants):
+    assert db.session.scalar(select(func.count()).select_from(Employee)) == 0
+
+
+def test_crossing_tenants_must_be_explicit(app_context, two_tenants):
+    with all_tenants("test: count every tenant's employees"):
+        assert db.session.scalar(select(func.count()).select_from(Employee)) == 10
+
+
+def test_new_rows_are_stamped_with_the_current_tenant(app_context, two_tenants):
+    a = _tenant("kota-a")
+    with tenant_scope(a):
+        unit = Unit(code="BARU", name="Unit Baru")
+        db.session.add(unit)
+        db.session.commit()
+        assert unit.tenant_id == a.id
+
+
+def test_writing_without_a_tenant_is_refused(app_context, two_tenants):
+    db.session.add(Unit(code="YATIM", name="Tanpa Tenant"))
+    with pytest.raises(TenantScopeError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_writing_another_tenants_row_is_refused(app_context, two_tenants):
+    a, b = _tenant("kota-a"), _tenant("kota-b")
+    with tenant_scope(a):
+        db.session.add(Unit(code="SELUNDUP", name="Selundupan", tenant_id=b.id))
+        with pytest.raises(TenantScopeError):
+            db.session.flush()
+        db.session.rollback()
+
+
+# --- PostgreSQL row-level security -------------------------------------------------
+
+@pytest.fixture
+def pg(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("row-level security exists only on PostgreSQL (CI runs this on PostgreSQL)")
+    return app
+
+
+def test_app_role_owns_nothing_and_cannot_bypass_rls(pg, app_context):
+    with db.engine.connect() as conn:
+        role, superuser, bypass = conn.execute(text(
+            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+        assert role == pg.config["DATABASE_APP_ROLE"]
+        assert not superuser and not bypass
+        owned = conn.execute(text(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")).scalar()
+        assert owned == 0
+
+
+def test_every_tenant_table_has_row_level_security(pg, app_context):
+    with db.engine.connect() as conn:
+        enabled = set(conn.execute(text(
+            "SELECT relname FROM pg_class WHERE relrowsecurity AND relkind = 'r'")).scalars())
+    assert set(tenant_tables(db.metadata)) <= enabled
+
+
+def test_rls_hides_every_tenant_row_when_no_tenant_is_set(pg, app_context, two_tenants):
+    # Raw SQL on the application's own connection: no ORM scoping involved.
+    with db.engine.connect() as conn:
+        for table in tenant_tables(db.metadata):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table  # noqa: S608
+
+
+def test_rls_shows_only_the_set_tenant(pg, app_context, two_tenants):
+    a, b = _tenant("kota-a"), _tenant("kota-b")
+    db.session.remove()
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(a.id)})
+        tenant_ids = set(conn.execute(text("SELECT tenant_id FROM employee")).scalars())
+        assert tenant_ids == {a.id}
+        assert conn.execute(text("SELECT count(*) FROM user_account WHERE tenant_id = :b"), {"b": b.id}).scalar() == 0
+        with pytest.raises(Exception, match="row-level security"):
+            conn.execute(text("INSERT INTO unit (tenant_id, code, name, kind, active, version) "
+                              "VALUES (:b, 'X', 'X', 'lainnya', true, 1)"), {"b": b.id})
+
+
+def test_orm_and_rls_agree_inside_a_request(pg, client, two_tenants):
+    from tests.conftest import login
+
+    login(client, "kota-a", "admin")
+    page = client.get("/kota-a/admin/pegawai").get_data(as_text=True)
+    assert "Pegawai Kota-A" in page and "Kota-B" not in page
