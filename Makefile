@@ -26,7 +26,7 @@ demo: install
 	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi tenants onboard tenants/*.toml
 	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi demo seed
 	@echo "Kinerja demo on http://127.0.0.1:$(PORT)/  (accounts: see README.md)"
-	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:
