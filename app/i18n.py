@@ -8,6 +8,8 @@ the tenant's locale, then Indonesian.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
@@ -38,10 +40,18 @@ def select_timezone() -> str:
     return tenant.timezone if tenant is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def language_url(code: str) -> str:
+    """This page in another language, keeping its query (search, page)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    return f"{request.path}?{urlencode(args)}"
+
+
 def init_i18n(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["language_url"] = language_url
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -139,6 +139,13 @@ def test_deactivating_an_employee_ends_their_account(app, client, two_tenants):
     assert pegawai.get("/kota-a/").status_code == 302
 
 
+def statements_recorder(statements: list[str]):
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    return record
+
+
 def test_lists_page_with_a_constant_number_of_queries(app, client, two_tenants):
     from sqlalchemy import event
 
@@ -151,8 +158,8 @@ def test_lists_page_with_a_constant_number_of_queries(app, client, two_tenants):
                 for i in range(extra):
                     db.session.add(Unit(code=f"U{i}", name=f"Unit {i}"))
                 db.session.commit()
-            statements = []
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            statements: list[str] = []
+            listener = statements_recorder(statements)
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
                 assert client.get("/kota-a/admin/unit").status_code == 200
@@ -215,3 +222,20 @@ def test_acting_assignment_makes_the_plt_the_supervisor(app, client, two_tenants
             assert supervisor_of(pegawai).id == a.peer_id
     page = client.get(f"/kota-a/admin/jabatan/{a.position_ids['KASI']}").get_data(as_text=True)
     assert "800/12/2026" in page
+
+
+def test_reactivation_respects_single_holder_positions(app, client, two_tenants):
+    a, _ = two_tenants
+    _admin(client)
+    assert _post(client, f"/kota-a/admin/pegawai/{a.penilai_id}/nonaktifkan", {}).status_code == 302
+    # The kepala seksi position is now vacant; someone else takes it.
+    assert _post(client, "/kota-a/admin/pegawai/baru", {
+        "nip": VALID_NIP, "name": "Kasi Baru", "sex": "L", "employee_type": "PNS",
+        "position_id": a.position_ids["KASI"]}).status_code == 302
+    _post(client, f"/kota-a/admin/pegawai/{a.penilai_id}/aktifkan", {})
+    with app.app_context():
+        assert _in_a(select(Employee.active).where(Employee.id == a.penilai_id)) == [False]
+    _post(client, f"/kota-a/admin/pegawai/{a.pegawai_id}/nonaktifkan", {})
+    _post(client, f"/kota-a/admin/pegawai/{a.pegawai_id}/aktifkan", {})
+    with app.app_context():
+        assert _in_a(select(Employee.active).where(Employee.id == a.pegawai_id)) == [True]

@@ -9,7 +9,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_admin_adds_an_employee_in_the_browser(two_tenants, live_server, page):  # noqa: F811
+def test_admin_adds_an_employee_in_the_browser(two_tenants, live_server, page, tmp_path):  # noqa: F811
     a, _ = two_tenants
     page.goto(f"{live_server}/kota-a/admin/pegawai")
     assert "/kota-a/login" in page.url  # sent to sign in first
@@ -37,7 +37,7 @@ def test_admin_adds_an_employee_in_the_browser(two_tenants, live_server, page): 
     page.wait_for_url("**q=rizky**")
     rows = page.locator("tbody tr")
     assert rows.count() == 1 and "19910315 201503 1 002" in rows.first.inner_text()
-    page.screenshot(path="/tmp/kinerja-admin-employees.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "admin-employees.png"), full_page=True)
 
     page.click("text=English")
     assert page.locator("h1").inner_text() in ("Employees", "Pegawai")

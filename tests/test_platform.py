@@ -104,3 +104,22 @@ def test_new_tenant_starts_empty(app):
         tenant = _tenant("kosong")
         with tenant_scope(tenant):
             assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_first_admin_password_and_operator_come_from_the_cli(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "onboard", str(ROOT / "tenants" / "salor.toml")]).exit_code == 0
+    assert login(app.test_client(), "salor", "admin", "Sandi-Salor-2026").status_code == 200  # no password yet
+    weak = runner.invoke(args=["accounts", "set-password", "salor", "admin"], input="pendek\npendek\n")
+    assert weak.exit_code != 0 and "minimal" in weak.output
+    result = runner.invoke(args=["accounts", "set-password", "salor", "admin"],
+                           input="Sandi-Salor-2026\nSandi-Salor-2026\n")
+    assert result.exit_code == 0, result.output
+    assert login(app.test_client(), "salor", "admin", "Sandi-Salor-2026").status_code == 302
+
+    result = runner.invoke(args=["accounts", "create-operator", "pengelola"], input="Sandi-Platform-2026\nSandi-Platform-2026\n")
+    assert result.exit_code == 0, result.output
+    assert login(app.test_client(), None, "pengelola", "Sandi-Platform-2026").status_code == 302
+    missing = runner.invoke(args=["accounts", "set-password", "tidak-ada", "admin"],
+                            input="Sandi-Salor-2026\nSandi-Salor-2026\n")
+    assert missing.exit_code != 0

@@ -85,6 +85,48 @@ def index():
     return render_template("admin/index.html", counts=counts)
 
 
+_REACTIVATABLE = {
+    "unit": (Unit, "admin.units"),
+    "jabatan": (Position, "admin.positions"),
+    "pegawai": (Employee, "admin.employees"),
+    "akun": (User, "admin.users"),
+}
+
+
+def _reactivate(kind: str, object_id: int):
+    model, target = _REACTIVATABLE[kind]
+    obj = _get_or_404(model, object_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.reactivate(obj)
+            db.session.commit()
+            flash(_("Data diaktifkan kembali."), "success")
+        except services.OrgError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+    return redirect(url_for(target))
+
+
+@bp.route("/unit/<int:unit_id>/aktifkan", methods=["POST"])
+def unit_reactivate(unit_id: int):
+    return _reactivate("unit", unit_id)
+
+
+@bp.route("/jabatan/<int:position_id>/aktifkan", methods=["POST"])
+def position_reactivate(position_id: int):
+    return _reactivate("jabatan", position_id)
+
+
+@bp.route("/pegawai/<int:employee_id>/aktifkan", methods=["POST"])
+def employee_reactivate(employee_id: int):
+    return _reactivate("pegawai", employee_id)
+
+
+@bp.route("/akun/<int:user_id>/aktifkan", methods=["POST"])
+def user_reactivate(user_id: int):
+    return _reactivate("akun", user_id)
+
+
 # --- units --------------------------------------------------------------------
 
 @bp.route("/unit")

@@ -4,8 +4,10 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from app.cli.accounts import accounts
     from app.cli.demo import demo
     from app.cli.tenants import tenants
 
     app.cli.add_command(tenants)
+    app.cli.add_command(accounts)
     app.cli.add_command(demo)

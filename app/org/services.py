@@ -172,6 +172,17 @@ def save_employee(data: EmployeeData, employee: Employee | None = None) -> Emplo
     return employee
 
 
+def reactivate(obj: Unit | Position | Employee) -> None:
+    """Undo a deactivation, unless a structural position got a new holder meanwhile."""
+    if isinstance(obj, Employee) and obj.position is not None and obj.position.kind.single_holder:
+        other = db.session.scalar(
+            select(Employee.name).where(Employee.position_id == obj.position_id, Employee.active, Employee.id != obj.id)
+        )
+        if other is not None:
+            raise OrgError("active", _l("Jabatan %(position)s sudah dipegang %(name)s.", position=obj.position.name, name=other))
+    obj.active = True
+
+
 def deactivate_employee(employee: Employee) -> None:
     from app.auth.models import User
     from app.auth.services import deactivate_user
