@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.db
 
-.PHONY: install translations demo serve test lint browser bench clean
+.PHONY: install translations translations-update demo serve test lint browser bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
+
+# After changing UI strings: refresh the English catalogue, then translate the new entries.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
 install: $(VENV)/.installed translations
 
