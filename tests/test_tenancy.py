@@ -118,3 +118,11 @@ def test_orm_and_rls_agree_inside_a_request(pg, client, two_tenants):
     login(client, "kota-a", "admin")
     page = client.get("/kota-a/admin/pegawai").get_data(as_text=True)
     assert "Pegawai Kota-A" in page and "Kota-B" not in page
+
+
+def test_tenant_scope_inside_all_tenants_is_still_one_tenant(app_context, two_tenants):
+    with all_tenants("test: outer crossing"):
+        a = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-a"))
+        with tenant_scope(a):
+            assert {e.tenant_id for e in db.session.scalars(select(Employee))} == {a.id}
+        assert db.session.scalar(select(func.count()).select_from(Employee)) == 10

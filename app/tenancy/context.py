@@ -61,13 +61,18 @@ def reset() -> None:
 
 @contextmanager
 def tenant_scope(tenant: TenantRef | object) -> Iterator[TenantRef]:
-    """Run a block as one tenant: queries filtered, new rows stamped."""
+    """Run a block as one tenant: queries filtered, new rows stamped.
+
+    The innermost scope wins: inside ``all_tenants`` this block is still
+    limited to ``tenant``."""
     ref = tenant if isinstance(tenant, TenantRef) else TenantRef(tenant.id, tenant.slug)  # type: ignore[attr-defined]
     token = _current.set(ref)
+    crossing_token = _crossing.set(None)
     _sync_database()
     try:
         yield ref
     finally:
+        _crossing.reset(crossing_token)
         _current.reset(token)
         _sync_database()
 
