@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.regions.errors import PluginRuntimeError
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,17 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         return _render(409, _("Data sudah diubah orang lain"),
                        _("Data ini diubah oleh orang lain sejak Anda membukanya. Muat ulang lalu ulangi perubahan Anda."))
+
+    @app.errorhandler(PluginRuntimeError)
+    def _region_plugin(exc: PluginRuntimeError):
+        # Only this request fails; the plugin stays loaded for other tenants.
+        db.session.rollback()
+        log.error("Region plugin %s failed in %s for rule set %s on %s %s",
+                  exc.plugin, exc.hook, exc.rule_set_code, request.method, request.path)
+        return _render(500, _("Aturan daerah gagal dijalankan"),
+                       _("Plugin aturan daerah %(plugin)s mengalami kesalahan saat memproses permintaan ini. "
+                         "Kesalahan telah dicatat; coba lagi nanti atau hubungi operator platform.",
+                         plugin=exc.plugin))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

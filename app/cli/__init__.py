@@ -1,4 +1,4 @@
-"""Command line: ``flask tenants …``, ``flask demo …``."""
+"""Command line: ``flask tenants …``, ``flask demo …``, ``flask regions …``."""
 
 from flask import Flask
 
@@ -6,8 +6,10 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from app.cli.accounts import accounts
     from app.cli.demo import demo
+    from app.cli.regions import regions_cli
     from app.cli.tenants import tenants
 
     app.cli.add_command(tenants)
     app.cli.add_command(accounts)
     app.cli.add_command(demo)
+    app.cli.add_command(regions_cli)

@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
 from app.extensions import db
 from app.regions.manager import regions
+from app.regions.settings import SettingsError, effective_settings
 from app.tenancy import all_tenants, tenant_scope
 from app.tenancy.models import Tenant, TenantLevel
 from app.tenancy.web import RESERVED_SLUGS
@@ -66,8 +67,14 @@ def validate_spec(spec: TenantSpec) -> None:
         raise OnboardingError("slug", _l("Slug harus 2-40 huruf kecil, angka atau tanda hubung, diawali huruf, dan bukan kata khusus."))
     if spec.level not in {lvl.value for lvl in TenantLevel}:
         raise OnboardingError("level", _l("Tingkat pemerintahan tidak dikenal: %(level)s.", level=spec.level))
-    if regions().get(spec.rule_set) is None:
+    rule_set = regions().get(spec.rule_set)
+    if rule_set is None:
         raise OnboardingError("rule_set", _l("Rule set %(code)s tidak terpasang.", code=spec.rule_set))
+    try:
+        effective_settings(rule_set, spec.settings)
+    except SettingsError as exc:
+        raise OnboardingError("settings", _l("Pengaturan daerah tidak valid: %(problems)s",
+                                             problems=exc.detail)) from exc
     if spec.locale not in ("id", "en"):
         raise OnboardingError("locale", _l("Bahasa harus id atau en."))
     if spec.admin_password:

@@ -1,33 +1,147 @@
-"""Discovering region plugins and handing out their rule sets."""
+"""Discovering region plugins, validating their rule sets, and dispatching a
+tenant's calls to its own region's plugin only."""
 
 from __future__ import annotations
 
-import pluggy
-from flask import Flask, current_app
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from app.regions import hookspecs
-from app.regions.types import RuleSet
+import pluggy
+from flask import Flask, current_app, g, has_request_context
+
+from app.regions import defaults, hookspecs
+from app.regions.achievement import Achievement
+from app.regions.distribution import DistributionCheck
+from app.regions.errors import PluginError, PluginRuntimeError
+from app.regions.inputs import EvaluationInput, FollowUpSignal, PlanningInput
+from app.regions.scoring import AnnualResult, PeriodResult, ScoringInputError
+from app.regions.settings import apply_settings, effective_settings
+from app.regions.snapshot import snapshot
+from app.regions.training import FollowUp, TrainingRecommendation
+from app.regions.types import Indicator, RuleSet, Target
+from app.regions.validation import rule_set_problems
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PluginError",
+    "PluginRuntimeError",
+    "RegionRegistry",
+    "RuleSetRuntime",
+    "build_plugin_manager",
+    "init_regions",
+    "regions",
+]
 
 ENTRY_POINT_GROUP = "kinerja.regions"
+log = logging.getLogger(__name__)
 
 
-class PluginError(RuntimeError):
-    """A region plugin is broken; the message names the plugin and the fault."""
+def _plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
+    return pm.get_name(plugin) or getattr(plugin, "__name__", None) or repr(plugin)
+
+
+class RuleSetRuntime:
+    """One tenant's view of the plugins: its effective rule set and hook
+    callers that reach only the owning plugin and the core defaults."""
+
+    def __init__(self, registry: RegionRegistry, rule_set: RuleSet, settings: Mapping[str, Any] | None):
+        self.registry = registry
+        self.plugin_name = registry.owners[rule_set.code]
+        self.settings = effective_settings(rule_set, settings)
+        self.rule_set = apply_settings(rule_set, settings)
+
+    @property
+    def code(self) -> str:
+        return self.rule_set.code
+
+    def _call(self, hook: str, **kwargs: Any) -> Any:
+        caller = self.registry.hook_caller(self.rule_set.code, hook)
+        try:
+            return caller(rule_set=self.rule_set, **kwargs)
+        except (ScoringInputError, PluginRuntimeError):
+            raise
+        except Exception as exc:
+            plugin = self.registry.culprit(self.rule_set.code, hook, exc) or self.plugin_name
+            raise self._runtime_error(plugin, hook, exc) from exc
+
+    def _runtime_error(self, plugin: str, hook: str, exc: Exception) -> PluginRuntimeError:
+        tenant = getattr(g, "tenant", None) if has_request_context() else None
+        log.exception(
+            "Region plugin %s failed in %s (rule set %s %s, tenant %s)",
+            plugin, hook, self.rule_set.code, self.rule_set.version,
+            getattr(tenant, "slug", "-"),
+        )
+        return PluginRuntimeError(plugin, hook, self.rule_set.code, exc)
+
+    # Lifecycle order, as in app.regions.hookspecs.
+    def plan_lock_blockers(self, planning: PlanningInput) -> list[str]:
+        return _flatten(self._call("kinerja_plan_lock_blockers", planning=planning, settings=self.settings))
+
+    def achievement(self, indicator: Indicator | str, target: Target | None, realisation: float) -> Achievement:
+        ind = self.rule_set.indicator(indicator) if isinstance(indicator, str) else indicator
+        if ind is None:
+            raise ScoringInputError(f"Indikator {indicator} tidak ada di rule set {self.code}.")
+        return self._call("kinerja_achievement", indicator=ind, target=target or ind.target,
+                          realisation=realisation)
+
+    def evaluation_blockers(self, evaluation: EvaluationInput) -> list[str]:
+        return _flatten(self._call("kinerja_evaluation_blockers", evaluation=evaluation,
+                                   settings=self.settings))
+
+    def period_result(self, evaluation: EvaluationInput) -> PeriodResult:
+        return self._call("kinerja_period_result", evaluation=evaluation)
+
+    def annual_result(self, periodic: Sequence[PeriodResult], has_innovation: bool = False) -> AnnualResult:
+        return self._call("kinerja_annual_result", periodic=list(periodic), has_innovation=has_innovation)
+
+    def distribution_check(self, organisation_predikat: str, employee_predikat: Sequence[str]) -> DistributionCheck:
+        return self._call("kinerja_distribution_check", organisation_predikat=organisation_predikat,
+                          employee_predikat=list(employee_predikat))
+
+    def training_recommendations(self, result: PeriodResult, evaluation: EvaluationInput) -> list[TrainingRecommendation]:
+        return _flatten(self._call("kinerja_training_recommendations", result=result,
+                                   evaluation=evaluation, settings=self.settings))
+
+    def follow_ups(self, signal: FollowUpSignal) -> list[FollowUp]:
+        return _flatten(self._call("kinerja_follow_ups", signal=signal, settings=self.settings))
+
+    def render_report(self, format_code: str, data: Any) -> str | bytes:
+        """Render one of the rule set's report formats from plain data."""
+        fmt = self.rule_set.report_format(format_code)
+        if fmt is None:
+            raise KeyError(f"Report format {format_code!r} is not in rule set {self.code}.")
+        try:
+            return fmt.render(data)
+        except Exception as exc:
+            raise self._runtime_error(self.plugin_name, f"report {format_code}", exc) from exc
+
+    def snapshot(self) -> dict[str, Any]:
+        """What an evaluation stores: the effective rule set as JSON."""
+        return snapshot(self.rule_set)
+
+
+def _flatten(answers: list[list[Any]]) -> list[Any]:
+    return [item for answer in answers for item in (answer or [])]
 
 
 class RegionRegistry:
+    """The installed rule sets, who registered each, and per-rule-set dispatch."""
+
     def __init__(self, plugin_manager: pluggy.PluginManager) -> None:
         self.pm = plugin_manager
         self.rule_sets: dict[str, RuleSet] = {}
         self.owners: dict[str, str] = {}
+        self._owner_plugins: dict[str, object] = {}
+        self._callers: dict[tuple[str, str], Any] = {}
         self._collect()
 
     def _collect(self) -> None:
         for impl in self.pm.hook.kinerja_rule_sets.get_hookimpls():
-            plugin_name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            plugin_name = _plugin_name(self.pm, impl.plugin)
             try:
                 rule_sets = impl.function()
-            except Exception as exc:  # noqa: BLE001 - named and re-raised
+            except Exception as exc:
                 raise PluginError(f"Region plugin '{plugin_name}' failed to register: {exc}") from exc
             for rule_set in rule_sets or []:
                 if not isinstance(rule_set, RuleSet):
@@ -39,8 +153,15 @@ class RegionRegistry:
                         f"Rule set code '{rule_set.code}' is registered by both "
                         f"'{self.owners[rule_set.code]}' and '{plugin_name}'."
                     )
+                problems = rule_set_problems(rule_set)
+                if problems:
+                    raise PluginError(
+                        f"Region plugin '{plugin_name}' (rule set '{rule_set.code}' {rule_set.version}) "
+                        "is invalid:\n  - " + "\n  - ".join(problems)
+                    )
                 self.rule_sets[rule_set.code] = rule_set
                 self.owners[rule_set.code] = plugin_name
+                self._owner_plugins[rule_set.code] = impl.plugin
 
     def get(self, code: str) -> RuleSet | None:
         return self.rule_sets.get(code)
@@ -48,10 +169,46 @@ class RegionRegistry:
     def choices(self) -> list[tuple[str, str]]:
         return sorted((code, rs.name) for code, rs in self.rule_sets.items())
 
+    def for_rule_set(self, code: str, settings: Mapping[str, Any] | None = None) -> RuleSetRuntime:
+        rule_set = self.rule_sets.get(code)
+        if rule_set is None:
+            raise KeyError(f"Rule set '{code}' is not installed.")
+        return RuleSetRuntime(self, rule_set, settings)
 
-def build_plugin_manager(extra_plugins: list[object] | None = None) -> pluggy.PluginManager:
+    def for_tenant(self, tenant: Any) -> RuleSetRuntime:
+        """The rules of a tenant (anything with ``rule_set_code`` and ``settings``)."""
+        return self.for_rule_set(tenant.rule_set_code, tenant.settings)
+
+    def hook_caller(self, code: str, hook: str) -> Any:
+        key = (code, hook)
+        if key not in self._callers:
+            keep = {id(self._owner_plugins[code]), id(self.pm.get_plugin(defaults.PLUGIN_NAME))}
+            others = [p for p in self.pm.get_plugins() if id(p) not in keep]
+            self._callers[key] = self.pm.subset_hook_caller(hook, remove_plugins=others)
+        return self._callers[key]
+
+    def culprit(self, code: str, hook: str, exc: BaseException) -> str | None:
+        """The plugin whose hook implementation the exception came from."""
+        allowed = {id(self._owner_plugins[code]), id(self.pm.get_plugin(defaults.PLUGIN_NAME))}
+        codes = {
+            impl.function.__code__: _plugin_name(self.pm, impl.plugin)
+            for impl in getattr(self.pm.hook, hook).get_hookimpls()
+            if id(impl.plugin) in allowed
+        }
+        found = None
+        tb = exc.__traceback__
+        while tb is not None:
+            found = codes.get(tb.tb_frame.f_code, found)
+            tb = tb.tb_next
+        return found
+
+
+def build_plugin_manager(extra_plugins: Sequence[object] | None = None) -> pluggy.PluginManager:
+    """Hookspecs, the core defaults, every installed region (entry points),
+    then any extra plugin objects (tests, embedding)."""
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    pm.register(defaults, name=defaults.PLUGIN_NAME)
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     for plugin in extra_plugins or []:
         pm.register(plugin)
@@ -59,12 +216,20 @@ def build_plugin_manager(extra_plugins: list[object] | None = None) -> pluggy.Pl
     return pm
 
 
-def init_regions(app: Flask) -> None:
+def build_registry(extra_plugins: Sequence[object] | None = None) -> RegionRegistry:
     try:
-        pm = build_plugin_manager(app.config.get("EXTRA_REGION_PLUGINS"))
+        pm = build_plugin_manager(extra_plugins)
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"Region plugin '{exc.plugin}' is invalid: {exc}") from exc
-    app.extensions["kinerja_regions"] = RegionRegistry(pm)
+        raise PluginError(f"Region plugin '{_plugin_name_of(exc.plugin)}' is invalid: {exc}") from exc
+    return RegionRegistry(pm)
+
+
+def _plugin_name_of(plugin: object) -> str:
+    return getattr(plugin, "__name__", None) or repr(plugin)
+
+
+def init_regions(app: Flask) -> None:
+    app.extensions["kinerja_regions"] = build_registry(app.config.get("EXTRA_REGION_PLUGINS"))
 
 
 def regions() -> RegionRegistry:

@@ -1,14 +1,101 @@
-"""Region plugin: Walesi. (Metadata only so far; the rules come with the
-region plugin API, issue #3.)"""
+"""Region plugin: Walesi.
+
+What the seed document asks for, and how this rule set answers it:
+
+* clear indicators tied to programmes — a programme indicator library:
+  families lifted out of poverty (Pengentasan Kemiskinan) and vaccination
+  coverage (Vaksinasi), each indicator naming its programme;
+* evaluation every six months — semester periods, annual = mean of the two;
+* public transparency — a public performance report format
+  ("Laporan Kinerja untuk Publik": programme results and predikat counts per
+  unit, no names or NIP) for the transparency page, due a set number of days
+  after each semester closes.
+
+Real rules: evaluation every six months (the seed document); the national
+PermenPANRB 6/2022 regime (predikat matrix, BerAKHLAK) and PermenPANRB 8/2021
+capaian. Defaults a tenant can change: annual = mean of the two semesters;
+distribution curve on warn; 14-day objection window; the public report within
+30 days of a semester's end; the programme targets in the library.
+
+Walesi is smaller than a kota/kabupaten; its name, province and level are
+tenant data, not part of these rules.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from marshmallow import fields, validate
 
 from app.regions.hookspecs import hookimpl
-from app.regions.types import PeriodScheme, RuleSet
+from app.regions.reports import render_public_report
+from app.regions.types import (
+    Aspect,
+    Indicator,
+    PeriodScheme,
+    ReportAudience,
+    ReportFormat,
+    RuleSet,
+    Target,
+    TrainingRule,
+)
+from plugins.nasional.baseline import (
+    GENERAL_INDICATORS,
+    NATIONAL_TRAINING,
+    NationalSettingsSchema,
+    baseline_rule_set,
+    matrix_predikat_labels,
+    standard_report_formats,
+)
 
-RULE_SET = RuleSet(
+POVERTY, VACCINATION = "Pengentasan Kemiskinan", "Vaksinasi"
+
+PROGRAMME_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("WLS-KMS-01", "Jumlah keluarga keluar dari kemiskinan", "keluarga", Aspect.KUANTITAS,
+              sector="sosial", target=Target.point(40), programme=POVERTY),
+    Indicator("WLS-KMS-02", "Persentase keluarga miskin menerima pendampingan", "%", Aspect.KUALITAS,
+              sector="sosial", target=Target.range(90, 100), programme=POVERTY),
+    Indicator("WLS-VAK-01", "Cakupan imunisasi dasar lengkap", "%", Aspect.KUANTITAS,
+              sector="kesehatan", target=Target.range(90, 95), programme=VACCINATION),
+    Indicator("WLS-VAK-02", "Jumlah anak divaksinasi", "anak", Aspect.KUANTITAS,
+              sector="kesehatan", target=Target.point(300), programme=VACCINATION),
+)
+
+
+class WalesiSettingsSchema(NationalSettingsSchema):
+    public_report_within_days = fields.Integer(
+        load_default=30, validate=validate.Range(min=1, max=120),
+        metadata={"description": "Laporan kinerja publik terbit paling lambat sekian hari setelah semester."})
+
+
+PUBLIC_REPORT_TITLE = "Laporan Kinerja untuk Publik"
+
+RULE_SET: RuleSet = baseline_rule_set(
     code="walesi",
     name="Walesi",
-    version="0.1.0",
+    version="1.0.0",
+    description=("Indikator terkait program (pengentasan kemiskinan, vaksinasi); evaluasi setiap semester; "
+                 "laporan kinerja diterbitkan berkala untuk warga."),
     period_scheme=PeriodScheme.SEMESTER,
+    indicators=GENERAL_INDICATORS + PROGRAMME_INDICATORS,
+    training=NATIONAL_TRAINING + (
+        TrainingRule("pendampingan-keluarga", "Pelatihan Pendampingan Keluarga Miskin",
+                     indicators=("WLS-KMS-01", "WLS-KMS-02")),
+        TrainingRule("imunisasi", "Pelatihan Pengelolaan Program Imunisasi",
+                     indicators=("WLS-VAK-01", "WLS-VAK-02")),
+    ),
+    defaults=(
+        "Periode semester; tahunan = rata-rata peringkat dua semester",
+        "Kurva distribusi: warn; masa keberatan 14 hari",
+        "Laporan kinerja publik paling lambat 30 hari setelah semester berakhir",
+    ),
+    report_formats=standard_report_formats(matrix_predikat_labels()) + (
+        ReportFormat("laporan-publik", PUBLIC_REPORT_TITLE, "text/html",
+                     partial(render_public_report, title=PUBLIC_REPORT_TITLE,
+                             predikat_labels=matrix_predikat_labels()),
+                     audience=ReportAudience.PUBLIC),
+    ),
+    settings_schema=WalesiSettingsSchema,
 )
 
 
