@@ -17,6 +17,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     config_name = config_name or os.environ.get("KINERJA_ENV", "development")
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    # Uploads carry personal data: keep them in memory, never in temp files.
+    from app.imports.uploads import MemoryUploadRequest
+
+    app.request_class = MemoryUploadRequest
 
     # 1. Configuration: class defaults, then the environment, then the caller.
     app.config.from_object(config_module.CONFIGS[config_name])

@@ -1,0 +1,162 @@
+"""Reading an uploaded CSV or XLSX file, from memory, into rows of text.
+
+The format is decided by the content, not by the file name: an XLSX file is
+a ZIP archive that openpyxl can open (read-only); anything else must be
+UTF-8 text (with or without a byte-order mark) separated by ``,`` or ``;``.
+The first non-empty row is the header; its names are matched without regard
+to case, spaces or hyphens. Line numbers are the row numbers a spreadsheet
+shows (the header is usually line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Generator, Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+# Above this, a number stored in a spreadsheet cell has lost digits (doubles
+# hold 15-16 significant digits): an 18-digit NIP typed as a number.
+LARGEST_EXACT_NUMBER = 10**15
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; ``message`` says why, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RawRow:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass
+class Table:
+    columns: list[str]  # the known columns the file has, in file order
+    rows: list[RawRow]
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def normalise_header(name: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+
+
+def read_table(data: bytes, required: Iterable[str], optional: Iterable[str], max_rows: int) -> Table:
+    """Parse ``data``; raise ``ImportFileError`` for a file that cannot be used."""
+    if not data.strip():
+        raise ImportFileError(_("Berkas kosong."))
+    if data.startswith(OLE2_MAGIC):
+        raise ImportFileError(_("Format Excel lama (.xls) tidak didukung. Simpan sebagai XLSX atau CSV UTF-8, lalu unggah lagi."))
+    lines = _xlsx_lines(data) if data.startswith(ZIP_MAGIC) else _csv_lines(data)
+    with closing(lines):  # closes the workbook even when the header is refused
+        return _table(lines, list(required), list(optional), max_rows)
+
+
+# --- formats ----------------------------------------------------------------------
+
+def _xlsx_lines(data: bytes) -> Generator[tuple[int, list[str]], None, None]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, …)
+        raise ImportFileError(_("Berkas ini bukan XLSX yang dapat dibaca (rusak atau format lain). Simpan sebagai XLSX atau CSV UTF-8, lalu unggah lagi.")) from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(_("Berkas XLSX tidak berisi lembar kerja."))
+        sheet = workbook.worksheets[0]
+        try:
+            for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                yield number, [_cell_text(value) for value in row]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise ImportFileError(_("Berkas XLSX rusak dan tidak dapat dibaca sampai selesai.")) from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < LARGEST_EXACT_NUMBER:
+            return str(int(value))
+        return repr(value)  # e.g. "1.98001012005011e+17": reported as a cut-off number
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _csv_lines(data: bytes) -> Generator[tuple[int, list[str]], None, None]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("Berkas ini bukan CSV berenkode UTF-8 dan bukan XLSX. Di Excel pilih \"CSV UTF-8\" saat menyimpan, atau unggah XLSX.")) from None
+    if "\x00" in text:
+        raise ImportFileError(_("Berkas ini bukan CSV atau XLSX."))
+    first_line = text.lstrip().partition("\n")[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, [cell.strip() for cell in row]
+    except csv.Error:
+        raise ImportFileError(_("Berkas CSV tidak dapat dibaca di sekitar baris %(line)d (tanda kutip tidak berpasangan atau sel terlalu panjang).",
+                                line=reader.line_num)) from None
+
+
+# --- header and rows ----------------------------------------------------------------
+
+def _table(lines: Iterable[tuple[int, list[str]]], required: list[str], optional: list[str],
+           max_rows: int) -> Table:
+    known = required + optional
+    header: list[str] | None = None
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    rows: list[RawRow] = []
+    for number, cells in lines:
+        if not any(cells):
+            continue
+        if header is None:
+            header = [normalise_header(cell) for cell in cells]
+            for index, name in enumerate(header):
+                if name and name in header[:index]:
+                    raise ImportFileError(_("Kolom %(name)s muncul lebih dari sekali di baris judul.", name=name))
+                if name in known:
+                    positions[name] = index
+                elif name:
+                    ignored.append(name)
+            missing = [name for name in required if name not in positions]
+            if missing:
+                raise ImportFileError(_(
+                    "Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.",
+                    missing=", ".join(missing), required=", ".join(required)))
+            continue
+        if len(rows) >= max_rows:
+            raise ImportFileError(_("Berkas berisi lebih dari %(n)d baris data. Bagi menjadi beberapa berkas.", n=max_rows))
+        rows.append(RawRow(number, {
+            name: (cells[index] if index < len(cells) else "") for name, index in positions.items()
+        }))
+    if header is None:
+        raise ImportFileError(_("Berkas kosong."))
+    if not rows:
+        raise ImportFileError(_("Berkas hanya berisi baris judul, tanpa baris data."))
+    return Table(columns=[name for name in header if name in positions], rows=rows, ignored_columns=ignored)

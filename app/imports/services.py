@@ -1,0 +1,384 @@
+"""Bulk import of units, positions and employees: the steps behind the screens.
+
+1. ``start_import`` reads the uploaded file from memory (``readers``), refuses
+   a file that cannot be used as a whole, stores its rows in a new
+   ``ImportBatch`` and submits ``check_batch``.
+2. ``check_batch`` (a job) checks every row (``validation``): the batch ends
+   in PREVIEW (what will be created and updated) or REJECTED (every bad row,
+   with its line and reason; nothing can be applied).
+3. ``confirm_import`` moves a PREVIEW batch to APPLYING, once, and submits
+   ``apply_batch``.
+4. ``apply_batch`` (a job) checks the rows again against the database as it
+   is now, then writes them through ``app.org.services`` in one transaction:
+   all rows or none.
+
+Jobs run through ``app.jobs``. They report progress in
+``ImportBatch.processed_rows`` with short commits of their own, so the status
+endpoint can be polled while the job's work is still uncommitted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import jobs
+from app.extensions import db
+from app.imports import validation
+from app.imports.kinds import SPECS, KindSpec
+from app.imports.models import ImportBatch, ImportKind, ImportStatus
+from app.imports.readers import read_table
+from app.imports.validation import CREATE, UNCHANGED, UPDATE, Plan, Row
+from app.org import services
+from app.org.models import Employee, Position, Unit, UnitKind
+
+log = logging.getLogger(__name__)
+
+RUNNING = frozenset({ImportStatus.VALIDATING, ImportStatus.APPLYING})
+PREVIEW_PAGE_SIZE = 100
+ERRORS_SHOWN = 1000  # on the page; the CSV of errors has them all
+RECENT_BATCHES = 20
+_IN_CHUNK = 500  # NIPs per IN (...) query
+
+
+# --- 1. upload ----------------------------------------------------------------------
+
+def start_import(kind: ImportKind, filename: str, data: bytes, user_id: int | None) -> ImportBatch:
+    """Read the file and queue its check; ``ImportFileError`` if it cannot be used."""
+    spec = SPECS[kind]
+    table = read_table(data, spec.required, spec.optional, current_app.config["IMPORT_MAX_ROWS"])
+    batch = ImportBatch(
+        kind=kind,
+        filename=_display_name(filename),
+        status=ImportStatus.VALIDATING,
+        total_rows=len(table.rows),
+        processed_rows=0,
+        rows=[{"line": row.line, "values": row.values} for row in table.rows],
+        errors=[],
+        summary={"columns": table.columns, "ignored_columns": table.ignored_columns},
+        created_by_id=user_id,
+    )
+    db.session.add(batch)
+    db.session.commit()
+    jobs.submit(check_batch, batch.id)
+    return batch
+
+
+def _display_name(filename: str | None) -> str:
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:255] or "berkas"
+
+
+# --- 2. check -----------------------------------------------------------------------
+
+def check_batch(batch_id: int) -> None:
+    """Job: check every row of an uploaded batch → PREVIEW, or REJECTED with every error."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != ImportStatus.VALIDATING:
+        return
+    try:
+        plan = validation.check(batch.kind, _rows_of(batch), batch.summary.get("columns", []),
+                                _Progress(batch_id))
+        _store(batch, plan)
+        if plan.errors:
+            _finish(batch, ImportStatus.REJECTED)
+        else:
+            batch.status = ImportStatus.PREVIEW
+        db.session.commit()
+    except Exception:
+        log.exception("Checking import batch %s failed", batch_id)
+        db.session.rollback()
+        _fail(batch_id)
+
+
+# --- 3. confirm ---------------------------------------------------------------------
+
+def confirm_import(batch: ImportBatch) -> bool:
+    """Start applying a checked batch; False if it is not (or no longer) waiting for that."""
+    result = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.PREVIEW)
+        .values(status=ImportStatus.APPLYING, processed_rows=0)
+    )
+    db.session.commit()
+    if result.rowcount != 1:  # a second click, or another admin, was first
+        return False
+    jobs.submit(apply_batch, batch.id)
+    return True
+
+
+# --- 4. apply -----------------------------------------------------------------------
+
+def apply_batch(batch_id: int) -> None:
+    """Job: write every row in one transaction → APPLIED; or nothing → REJECTED/FAILED."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != ImportStatus.APPLYING:
+        return
+    kind = batch.kind
+    try:
+        # The database may have changed since the preview: check again first.
+        plan = validation.check(kind, _rows_of(batch), batch.summary.get("columns", []))
+        if not plan.errors:
+            _APPLY[kind](plan, _Progress(batch_id, live=_concurrent_writes()))
+        if plan.errors:
+            db.session.rollback()  # nothing of this file is written
+            batch = db.session.get(ImportBatch, batch_id)
+            _store(batch, plan)
+            _finish(batch, ImportStatus.REJECTED)
+        else:
+            counts = plan.counts
+            batch.summary = {**batch.summary, "applied": {CREATE: counts[CREATE], UPDATE: counts[UPDATE]}}
+            batch.processed_rows = batch.total_rows
+            _finish(batch, ImportStatus.APPLIED)
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        log.info("Import batch %s met a concurrent change; nothing written", batch_id)
+        _fail(batch_id, _("Data organisasi diubah orang lain selama impor berjalan, jadi tidak ada yang ditulis. "
+                          "Unggah berkas ini lagi untuk memeriksanya ulang."))
+    except Exception:
+        log.exception("Applying import batch %s failed", batch_id)
+        db.session.rollback()
+        _fail(batch_id)
+
+
+def _apply_units(plan: Plan, progress: Callable[[int], None]) -> None:
+    # Every unit, held here so that the service's walk up the parents hits the
+    # identity map (the session only keeps weak references).
+    units = {unit.code.upper(): unit for unit in db.session.scalars(select(Unit))}
+    for done, row in enumerate(validation.parents_first(plan.rows, "kode", "kode_induk"), start=1):
+        progress(done)
+        if row.action == UNCHANGED:
+            continue
+        new, unit = row.clean, units.get(row.clean["kode"])
+        if "kode_induk" in new:
+            parent = units.get(new["kode_induk"]) if new["kode_induk"] else None
+            parent_id = parent.id if parent is not None else None
+        else:
+            parent_id = unit.parent_id if unit is not None else None
+        kind = new.get("jenis") or (unit.kind if unit is not None else UnitKind.LAINNYA)
+        try:
+            unit = services.save_unit(services.UnitData(new["kode"], new["nama"], kind, parent_id), unit)
+            db.session.flush()
+        except services.OrgError as exc:
+            row.error(_UNIT_FIELDS.get(exc.field, "kode"), exc.message)
+            continue
+        units[new["kode"]] = unit
+
+
+def _apply_positions(plan: Plan, progress: Callable[[int], None]) -> None:
+    # Every unit and position, held here so that the service's lookups and its walk up
+    # the superiors hit the identity map (the session only keeps weak references).
+    units = {unit.code.upper(): unit for unit in db.session.scalars(select(Unit))}
+    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
+    for done, row in enumerate(validation.parents_first(plan.rows, "kode", "kode_atasan"), start=1):
+        progress(done)
+        if row.action == UNCHANGED:
+            continue
+        new, position = row.clean, positions.get(row.clean["kode"])
+        if "kode_atasan" in new:
+            boss = positions.get(new["kode_atasan"]) if new["kode_atasan"] else None
+            boss_id = boss.id if boss is not None else None
+        else:
+            boss_id = position.reports_to_id if position is not None else None
+        try:
+            position = services.save_position(services.PositionData(
+                new["kode"], new["nama"], new["jenis"], _id_of(units.get(new["kode_unit"])), boss_id), position)
+            db.session.flush()
+        except services.OrgError as exc:
+            row.error(_POSITION_FIELDS.get(exc.field, "kode"), exc.message)
+            continue
+        positions[new["kode"]] = position
+
+
+def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
+    # Every position, held here so that the service's lookups hit the identity map
+    # (the session only keeps weak references).
+    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
+    employees: dict[str, Employee] = {}
+    for chunk in _chunks([row.clean["nip"] for row in plan.rows if row.action == UPDATE], _IN_CHUNK):
+        employees.update((e.nip, e) for e in db.session.scalars(select(Employee).where(Employee.nip.in_(chunk))))
+    # Leave the old positions first, so that a file may swap two officials
+    # (the one-holder rule is checked as each row takes its new position).
+    for row in plan.rows:
+        if row.action == UPDATE and "kode_jabatan" in row.changes:
+            employees[row.clean["nip"]].position = None
+    db.session.flush()
+    for done, row in enumerate(plan.rows, start=1):
+        progress(done)
+        if row.action == UNCHANGED:
+            continue
+        new, employee = row.clean, employees.get(row.clean["nip"])
+        if "kode_jabatan" in new:
+            position_id = positions[new["kode_jabatan"]].id if new["kode_jabatan"] else None
+        else:
+            position_id = employee.position_id if employee is not None else None
+        email = new.get("email", employee.email if employee is not None else None)
+        try:
+            services.save_employee(services.EmployeeData(
+                new["nip"], new["nama"], new["jenis_kelamin"], new["jenis_asn"], position_id, email or None), employee)
+            db.session.flush()
+        except services.OrgError as exc:
+            row.error(_EMPLOYEE_FIELDS.get(exc.field, "nip"), exc.message)
+
+
+# OrgError.field (a form field) → the file's column.
+_UNIT_FIELDS = {"code": "kode", "parent_id": "kode_induk"}
+_POSITION_FIELDS = {"code": "kode", "kind": "jenis", "unit_id": "kode_unit", "reports_to_id": "kode_atasan"}
+_EMPLOYEE_FIELDS = {"nip": "nip", "sex": "jenis_kelamin", "position_id": "kode_jabatan"}
+
+_APPLY: dict[ImportKind, Callable[[Plan, Callable[[int], None]], None]] = {
+    ImportKind.UNITS: _apply_units,
+    ImportKind.POSITIONS: _apply_positions,
+    ImportKind.EMPLOYEES: _apply_employees,
+}
+
+
+# --- batch state --------------------------------------------------------------------
+
+def _rows_of(batch: ImportBatch) -> list[Row]:
+    return [Row(line=item["line"], values=dict(item["values"])) for item in batch.rows]
+
+
+def _store(batch: ImportBatch, plan: Plan) -> None:
+    batch.rows = [row.as_stored() for row in plan.rows]
+    batch.errors = plan.errors
+    batch.summary = {**(batch.summary or {}), "counts": plan.counts}
+    batch.total_rows = batch.processed_rows = len(plan.rows)
+
+
+def _finish(batch: ImportBatch, status: ImportStatus) -> None:
+    batch.status = status
+    batch.finished_at = datetime.utcnow()
+
+
+def _fail(batch_id: int, message: str | None = None) -> None:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        return
+    batch.errors = [{"line": None, "field": None, "message": message or _(
+        "Terjadi kesalahan tak terduga, jadi tidak ada data yang ditulis. Coba unggah lagi; "
+        "jika berulang, hubungi pengelola aplikasi.")}]
+    _finish(batch, ImportStatus.FAILED)
+    db.session.commit()
+
+
+def _concurrent_writes() -> bool:
+    """SQLite has one writer at a time: while the apply transaction is open no
+    other connection can commit, so progress is only seen when it ends."""
+    return db.engine.dialect.name != "sqlite"
+
+
+class _Progress:
+    """Writes ``processed_rows`` in short transactions of its own (a separate
+    session), at most every ``INTERVAL`` seconds, so that status requests see
+    it while the job's own transaction is still open."""
+
+    INTERVAL = 0.5
+
+    def __init__(self, batch_id: int, live: bool = True) -> None:
+        self.batch_id = batch_id
+        self.live = live
+        self._last = 0.0
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.live or now - self._last < self.INTERVAL:
+            return
+        self._last = now
+        # The tenancy hooks apply to every Session: scoped, and row-level security on PostgreSQL.
+        with Session(db.engine) as session:
+            session.execute(update(ImportBatch).where(ImportBatch.id == self.batch_id)
+                            .values(processed_rows=done))
+            session.commit()
+
+
+def _id_of(obj: Any) -> int | None:
+    return obj.id if obj is not None else None
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- reading batches for the screens ------------------------------------------------
+
+def recent_batches(limit: int = RECENT_BATCHES) -> list[ImportBatch]:
+    """The tenant's latest batches, without their (large) rows and errors."""
+    return list(db.session.scalars(
+        select(ImportBatch)
+        .options(load_only(ImportBatch.id, ImportBatch.kind, ImportBatch.filename, ImportBatch.status,
+                           ImportBatch.total_rows, ImportBatch.processed_rows, ImportBatch.summary,
+                           ImportBatch.created_at, ImportBatch.finished_at))
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    ))
+
+
+def status_of(batch_id: int) -> dict[str, Any] | None:
+    """What the progress box polls; None if the batch is not this tenant's."""
+    found = db.session.execute(
+        select(ImportBatch.status, ImportBatch.total_rows, ImportBatch.processed_rows)
+        .where(ImportBatch.id == batch_id)
+    ).first()
+    if found is None:
+        return None
+    status = ImportStatus(found.status)
+    return {"status": status.value, "total_rows": found.total_rows,
+            "processed_rows": found.processed_rows, "finished": status not in RUNNING}
+
+
+@dataclass
+class PreviewPage:
+    items: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+
+def preview_page(batch: ImportBatch, action: str | None, page: int) -> PreviewPage:
+    rows = [row for row in batch.rows or [] if action is None or row.get("action") == action]
+    pages = max(1, -(-len(rows) // PREVIEW_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * PREVIEW_PAGE_SIZE
+    return PreviewPage(rows[start:start + PREVIEW_PAGE_SIZE], page, pages, len(rows))
+
+
+def template_csv(spec: KindSpec) -> str:
+    """An empty file with the header row: ``;``-separated with a byte-order mark,
+    which Excel with Indonesian regional settings opens in columns."""
+    return "\ufeff" + _csv([spec.names])
+
+
+def errors_csv(batch: ImportBatch) -> str:
+    header = [_("baris"), _("kolom"), _("masalah")]
+    return "\ufeff" + _csv([header] + [[e.get("line") or "", e.get("field") or "", e.get("message") or ""]
+                                       for e in batch.errors or []])
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows([[_neutralise(cell) for cell in row] for row in rows])
+    return buffer.getvalue()
+
+
+def _neutralise(cell: Any) -> Any:
+    """No spreadsheet formulas from uploaded text (CSV injection)."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell

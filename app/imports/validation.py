@@ -1,0 +1,417 @@
+"""Checking import rows against the organisation rules, for a whole file at once.
+
+The rules are those of ``app.org.services`` (the NIP rules through
+``validate_employee_nip``, the same messages for unknown parents, cycles and
+structural positions), applied to what the database and the file together
+will look like afterwards. The existing codes and NIPs are fetched in bulk
+— a few queries per file, not per row — and a code or NIP that already
+exists makes the row an update, not a clash. Applying goes through the
+services themselves, which check every rule once more against the database.
+
+Every row collects every problem it has; the file is only applied when no row
+has any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.imports.models import ImportKind
+from app.org import services
+from app.org.models import Employee, Position, PositionKind, Unit, UnitKind
+from app.org.nip import EmployeeType, Sex, normalise_nip
+
+CODE_RE = re.compile(r"^[A-Za-z0-9._-]+$")  # as the admin forms accept
+CODE_MAX = 30
+NAME_MAX = 200
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# What Excel makes of an 18-digit number: 1.98001012005011E+17
+CUT_OFF_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+
+Progress = Callable[[int], None]
+
+
+def _no_progress(done: int) -> None:  # noqa: ARG001
+    return None
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]  # as read from the file (or as stored after a check)
+    clean: dict[str, str] = field(default_factory=dict)  # normalised values of the file's columns
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    action: str | None = None
+    changes: list[str] = field(default_factory=list)
+    ref_id: int | None = None  # a resolved reference (employees: the position id)
+
+    def raw(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+    def error(self, column: str, message: Any) -> None:
+        self.errors.append((column, str(message)))
+
+    def as_stored(self) -> dict[str, Any]:
+        if self.errors:
+            return {"line": self.line, "action": ERROR, "values": self.values, "changes": []}
+        return {"line": self.line, "action": self.action, "values": self.clean, "changes": self.changes}
+
+
+@dataclass
+class Plan:
+    kind: ImportKind
+    columns: set[str]
+    rows: list[Row]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [{"line": row.line, "field": column, "message": message}
+                for row in self.rows for column, message in row.errors]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
+        for row in self.rows:
+            counts[ERROR if row.errors else row.action or ERROR] += 1
+        return counts
+
+
+def check(kind: ImportKind, rows: list[Row], columns: Iterable[str], progress: Progress = _no_progress) -> Plan:
+    """Check every row; each row ends with errors or with an action."""
+    plan = Plan(kind, set(columns), rows)
+    _CHECKS[kind](plan, progress)
+    return plan
+
+
+# --- one value ------------------------------------------------------------------------
+
+def _text(row: Row, column: str, required: bool, max_length: int = NAME_MAX) -> str:
+    value = row.raw(column)
+    if not value:
+        if required:
+            row.error(column, _("Wajib diisi."))
+    elif len(value) > max_length:
+        row.error(column, _("Paling banyak %(n)d karakter.", n=max_length))
+    return value
+
+
+def _code(row: Row, column: str, required: bool) -> str:
+    value = _text(row, column, required, CODE_MAX).upper()
+    if value and len(value) <= CODE_MAX and not CODE_RE.match(value):
+        row.error(column, _("Kode hanya huruf, angka, titik, garis bawah atau tanda hubung."))
+    return value
+
+
+def _choice(row: Row, column: str, choices: type[StrEnum], required: bool) -> str:
+    value = row.raw(column)
+    if not value:
+        if required:
+            row.error(column, _("Wajib diisi."))
+        return ""
+    known = {member.value.lower(): member.value for member in choices}
+    if value.lower() not in known:
+        row.error(column, _("Nilai %(value)s tidak dikenal. Pilihan: %(choices)s.",
+                            value=value, choices=", ".join(known.values())))
+        return ""
+    return known[value.lower()]
+
+
+def _email(row: Row, column: str) -> str:
+    value = _text(row, column, required=False)
+    if value and not EMAIL_RE.match(value):
+        row.error(column, _("Alamat email tidak valid."))
+    return value
+
+
+def _keep_present(row: Row, columns: set[str], values: dict[str, str]) -> None:
+    """Only the file's columns are stored: a missing optional column changes nothing."""
+    row.clean = {name: value for name, value in values.items() if name in columns}
+
+
+# --- across rows ----------------------------------------------------------------------
+
+def _mark_duplicates(rows: list[Row], column: str, message: Callable[[str, str], str]) -> None:
+    """Every row whose key appears again in the file, with the lines of all of them."""
+    lines: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.clean.get(column):
+            lines[row.clean[column]].append(row.line)
+    for row in rows:
+        value = row.clean.get(column)
+        if value and len(lines[value]) > 1:
+            row.error(column, message(value, ", ".join(str(n) for n in lines[value])))
+
+
+def cycle_members(parent_of: dict[str, str | None]) -> set[str]:
+    """The keys that are their own ancestor in a key → parent key mapping."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    members: set[str] = set()
+    for start in parent_of:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parent_of and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parent_of[node]
+        if node is not None and state.get(node) == 1:
+            members.update(path[path.index(node):])
+        for visited in path:
+            state[visited] = 2
+    return members
+
+
+def parents_first(rows: list[Row], key: str, parent: str) -> list[Row]:
+    """Rows ordered so that a row comes after the row of its parent (if that is in the file)."""
+    by_key = {row.clean[key]: row for row in rows}
+    ordered: list[Row] = []
+    placed: set[int] = set()
+    for row in rows:
+        chain: list[Row] = []
+        current: Row | None = row
+        while current is not None and id(current) not in placed:
+            placed.add(id(current))  # also ends a (refused) cycle
+            chain.append(current)
+            current = by_key.get(current.clean.get(parent) or "")
+        ordered.extend(reversed(chain))
+    return ordered
+
+
+def _check_references(rows: list[Row], plan: Plan, column: str,
+                      existing: dict[str, Any], code_of: dict[int, str], parent_attr: str,
+                      not_found: Callable[[str], str], inactive: Callable[[str], str], cycle: str) -> None:
+    """A parent code points at an active record of the database or a row of the file,
+    and the tree of database plus file has no cycle."""
+    in_file = {row.clean["kode"] for row in rows if row.clean.get("kode")}
+    parent_of: dict[str, str | None] = {code: code_of.get(getattr(rec, parent_attr)) for code, rec in existing.items()}
+    for row in rows:
+        code = row.clean.get("kode")
+        if code and column in plan.columns:
+            parent_of[code] = row.clean.get(column) or None
+        elif code and code not in existing:
+            parent_of[code] = None
+    cyclic = cycle_members(parent_of)
+    for row in rows:
+        target = row.clean.get(column)
+        if not target:
+            continue
+        if target in existing and not existing[target].active:
+            row.error(column, inactive(target))
+        elif target not in existing and target not in in_file:
+            row.error(column, not_found(target))
+        elif row.clean.get("kode") in cyclic:
+            row.error(column, cycle)
+
+
+# --- units ----------------------------------------------------------------------------
+
+def _check_units(plan: Plan, progress: Progress) -> None:
+    existing = {r.code.upper(): r for r in db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.active))}
+    code_of = {r.id: code for code, r in existing.items()}
+    for done, row in enumerate(plan.rows, start=1):
+        _keep_present(row, plan.columns, {
+            "kode": _code(row, "kode", required=True),
+            "nama": _text(row, "nama", required=True),
+            "jenis": _choice(row, "jenis", UnitKind, required=False),
+            "kode_induk": _code(row, "kode_induk", required=False),
+        })
+        progress(done)
+    _mark_duplicates(plan.rows, "kode", lambda code, lines: _(
+        "Kode %(code)s muncul lebih dari sekali dalam berkas (baris %(lines)s).", code=code, lines=lines))
+    _check_references(
+        plan.rows, plan, "kode_induk", existing, code_of, "parent_id",
+        lambda code: _("Unit induk %(code)s tidak ditemukan, baik di data maupun di berkas ini.", code=code),
+        lambda code: _("Unit induk %(code)s tidak aktif.", code=code),
+        _("Unit induk tidak boleh unit ini sendiri atau bawahannya."),
+    )
+    for row in plan.rows:
+        if row.errors:
+            continue
+        rec = existing.get(row.clean["kode"])
+        if rec is None:
+            row.action = CREATE
+            continue
+        new = row.clean
+        row.changes = [name for name, changed in (
+            ("nama", new["nama"] != rec.name),
+            ("jenis", bool(new.get("jenis")) and new.get("jenis") != rec.kind),
+            ("kode_induk", "kode_induk" in new and (new["kode_induk"] or None) != code_of.get(rec.parent_id)),
+        ) if changed]
+        row.action = UPDATE if row.changes else UNCHANGED
+
+
+# --- positions ------------------------------------------------------------------------
+
+def _check_positions(plan: Plan, progress: Progress) -> None:
+    units = {r.code.upper(): r for r in db.session.execute(select(Unit.id, Unit.code, Unit.active))}
+    unit_code_of = {r.id: code for code, r in units.items()}
+    existing = {r.code.upper(): r for r in db.session.execute(
+        select(Position.id, Position.code, Position.name, Position.kind, Position.unit_id,
+               Position.reports_to_id, Position.active))}
+    code_of = {r.id: code for code, r in existing.items()}
+    holders = dict(db.session.execute(
+        select(Employee.position_id, func.count()).where(Employee.active, Employee.position_id.is_not(None))
+        .group_by(Employee.position_id)).all())
+    for done, row in enumerate(plan.rows, start=1):
+        values = {
+            "kode": _code(row, "kode", required=True),
+            "nama": _text(row, "nama", required=True),
+            "jenis": _choice(row, "jenis", PositionKind, required=True),
+            "kode_unit": _code(row, "kode_unit", required=True),
+            "kode_atasan": _code(row, "kode_atasan", required=False),
+        }
+        unit = units.get(values["kode_unit"]) if values["kode_unit"] else None
+        if values["kode_unit"] and unit is None:
+            row.error("kode_unit", _("Unit %(code)s tidak ditemukan. Impor unit lebih dulu.", code=values["kode_unit"]))
+        elif unit is not None and not unit.active:
+            row.error("kode_unit", _("Unit %(code)s tidak aktif.", code=values["kode_unit"]))
+        _keep_present(row, plan.columns, values)
+        progress(done)
+    _mark_duplicates(plan.rows, "kode", lambda code, lines: _(
+        "Kode %(code)s muncul lebih dari sekali dalam berkas (baris %(lines)s).", code=code, lines=lines))
+    _check_references(
+        plan.rows, plan, "kode_atasan", existing, code_of, "reports_to_id",
+        lambda code: _("Jabatan atasan %(code)s tidak ditemukan, baik di data maupun di berkas ini.", code=code),
+        lambda code: _("Jabatan atasan %(code)s tidak aktif.", code=code),
+        _("Jabatan atasan tidak boleh jabatan ini sendiri atau bawahannya."),
+    )
+    for row in plan.rows:
+        rec = existing.get(row.clean.get("kode", ""))
+        kind = row.clean.get("jenis")
+        if rec is not None and kind and PositionKind(kind).single_holder and holders.get(rec.id, 0) > 1:
+            row.error("jenis", _("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.",
+                                 n=holders[rec.id]))
+        if row.errors:
+            continue
+        if rec is None:
+            row.action = CREATE
+            continue
+        new = row.clean
+        row.changes = [name for name, changed in (
+            ("nama", new["nama"] != rec.name),
+            ("jenis", new["jenis"] != rec.kind),
+            ("kode_unit", new["kode_unit"] != unit_code_of.get(rec.unit_id)),
+            ("kode_atasan", "kode_atasan" in new and (new["kode_atasan"] or None) != code_of.get(rec.reports_to_id)),
+        ) if changed]
+        row.action = UPDATE if row.changes else UNCHANGED
+
+
+# --- employees ------------------------------------------------------------------------
+
+_NIP_FIELD_COLUMNS = {"nip": "nip", "sex": "jenis_kelamin"}
+
+
+def _nip(row: Row) -> str:
+    raw = row.raw("nip")
+    if not raw:
+        row.error("nip", _("Wajib diisi."))
+        return ""
+    if CUT_OFF_NUMBER_RE.match(raw):
+        row.error("nip", _("NIP tersimpan sebagai angka sehingga digitnya terpotong oleh Excel (%(value)s). "
+                           "Format kolom NIP sebagai Teks, ketik ulang NIP-nya, lalu unggah lagi.", value=raw))
+        return ""
+    return normalise_nip(raw)
+
+
+def _check_employees(plan: Plan, progress: Progress) -> None:
+    positions = {r.code.upper(): r for r in db.session.execute(
+        select(Position.id, Position.code, Position.name, Position.kind, Position.active))}
+    position_by_id = {r.id: r for r in positions.values()}
+    code_of = {r.id: code for code, r in positions.items()}
+    existing = {r.nip: r for r in db.session.execute(
+        select(Employee.id, Employee.nip, Employee.name, Employee.sex, Employee.employee_type,
+               Employee.position_id, Employee.email, Employee.active))}
+    for done, row in enumerate(plan.rows, start=1):
+        nip = _nip(row)
+        sex = _choice(row, "jenis_kelamin", Sex, required=True)
+        employee_type = _choice(row, "jenis_asn", EmployeeType, required=True)
+        if nip and sex and employee_type:
+            try:
+                nip = services.validate_employee_nip(nip, employee_type, sex)
+            except services.OrgError as exc:
+                row.error(_NIP_FIELD_COLUMNS.get(exc.field, "nip"), exc.message)
+        position_code = _code(row, "kode_jabatan", required=False)
+        position = positions.get(position_code) if position_code else None
+        if position_code and position is None:
+            row.error("kode_jabatan", _("Jabatan %(code)s tidak ditemukan. Impor jabatan lebih dulu.", code=position_code))
+        elif position is not None and not position.active:
+            row.error("kode_jabatan", _("Jabatan %(code)s tidak aktif.", code=position_code))
+        row.ref_id = position.id if position is not None else None
+        _keep_present(row, plan.columns, {
+            "nip": nip,
+            "nama": _text(row, "nama", required=True),
+            "jenis_kelamin": sex,
+            "jenis_asn": employee_type,
+            "kode_jabatan": position_code,
+            "email": _email(row, "email"),
+        })
+        progress(done)
+    _mark_duplicates(plan.rows, "nip", lambda nip, lines: _(
+        "NIP %(nip)s muncul lebih dari sekali dalam berkas (baris %(lines)s).", nip=nip, lines=lines))
+    _check_structural_holders(plan, position_by_id, existing)
+    for row in plan.rows:
+        if row.errors:
+            continue
+        rec = existing.get(row.clean["nip"])
+        if rec is None:
+            row.action = CREATE
+            continue
+        new = row.clean
+        row.changes = [name for name, changed in (
+            ("nama", new["nama"] != rec.name),
+            ("jenis_kelamin", new["jenis_kelamin"] != rec.sex),
+            ("jenis_asn", new["jenis_asn"] != rec.employee_type),
+            ("kode_jabatan", "kode_jabatan" in new and (new["kode_jabatan"] or None) != code_of.get(rec.position_id)),
+            ("email", "email" in new and (new["email"] or None) != rec.email),
+        ) if changed]
+        row.action = UPDATE if row.changes else UNCHANGED
+
+
+def _check_structural_holders(plan: Plan, position_by_id: dict[int, Any], existing: dict[str, Any]) -> None:
+    """A structural position has one active holder once the file is applied
+    (so a file may swap two officials: both rows are applied together)."""
+    if "kode_jabatan" not in plan.columns:
+        return  # nobody changes position
+    in_file = {row.clean["nip"] for row in plan.rows if row.clean.get("nip")}
+    claims: dict[int, list[tuple[str, Row | None]]] = defaultdict(list)
+    for rec in existing.values():
+        if rec.active and rec.position_id and rec.nip not in in_file:
+            claims[rec.position_id].append((rec.name, None))
+    for row in plan.rows:
+        rec = existing.get(row.clean.get("nip", ""))
+        if row.ref_id and (rec is None or rec.active):
+            claims[row.ref_id].append((row.clean.get("nama", ""), row))
+    for position_id, holders in claims.items():
+        position = position_by_id[position_id]
+        if len(holders) < 2 or not PositionKind(position.kind).single_holder:
+            continue
+        current = [name for name, row in holders if row is None]
+        lines = ", ".join(str(row.line) for _name, row in holders if row is not None)
+        for _name, row in holders:
+            if row is None:
+                continue
+            if current:
+                row.error("kode_jabatan", _("Jabatan %(position)s sudah dipegang %(name)s.",
+                                            position=position.name, name=current[0]))
+            else:
+                row.error("kode_jabatan", _(
+                    "Jabatan struktural %(position)s diberikan kepada lebih dari satu pegawai dalam berkas (baris %(lines)s).",
+                    position=position.name, lines=lines))
+
+
+_CHECKS: dict[ImportKind, Callable[[Plan, Progress], None]] = {
+    ImportKind.UNITS: _check_units,
+    ImportKind.POSITIONS: _check_positions,
+    ImportKind.EMPLOYEES: _check_employees,
+}
