@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import audit
 from app.auth.models import User
 from app.auth.passwords import password_problems
 from app.auth.services import deactivate_user, set_password
@@ -44,15 +45,20 @@ def save_user(data: UserData, user: User | None = None) -> User:
         problems = password_problems(data.password, username)
         if problems:
             raise OrgError("password", " ".join(problems))
+    before = audit.snapshot(user) if user is not None else None
     user = user or User()
     user.username, user.employee, user.is_admin = username, employee, bool(data.is_admin)
     db.session.add(user)
     if data.password:
-        set_password(user, data.password)
+        # One entry for this save: it says a password was set, never which.
+        set_password(user, data.password, audited=False)
+    db.session.flush()
+    after = {**audit.snapshot(user), **({"password_set": True} if data.password else {})}
+    audit.record("user.create" if before is None else "user.update", user, before, after)
     return user
 
 
 def deactivate_account(user: User) -> None:
     if user.id == getattr(current_user, "id", None):
         raise OrgError("active", _l("Anda tidak dapat menonaktifkan akun Anda sendiri."))
-    deactivate_user(user)
+    deactivate_user(user)  # audited there, as user.deactivate

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app import audit
 from app.auth import throttle
 from app.auth.models import User
 from app.auth.passwords import hash_password, needs_rehash, verify_password
@@ -44,13 +45,22 @@ def authenticate(realm: str, username: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Set a new password and end every other session of the account."""
+def set_password(user: User, new_password: str, *, audited: bool = True) -> None:
+    """Set a new password and end every other session of the account.
+
+    Audited as ``user.password_change`` (that it changed, nothing secret);
+    ``audited=False`` is for callers whose own entry already says so
+    (``save_user`` records ``password_set``).
+    """
     user.password_hash = hash_password(new_password)
     user.password_changed_at = datetime.utcnow()
     revoke_all_sessions(user, keep=user.auth_session)
+    if audited:
+        audit.record("user.password_change", user, None, {"password_set": True})
 
 
 def deactivate_user(user: User) -> None:
+    before = audit.snapshot(user)
     user.active = False
     revoke_all_sessions(user)
+    audit.record("user.deactivate", user, before)

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import jobs
+from app import audit, jobs
 from app.extensions import db
 from app.imports import validation
 from app.imports.kinds import SPECS, KindSpec
@@ -132,7 +132,9 @@ def apply_batch(batch_id: int) -> None:
         # The database may have changed since the preview: check again first.
         plan = validation.check(kind, _rows_of(batch), batch.summary.get("columns", []))
         if not plan.errors:
-            _APPLY[kind](plan, _Progress(batch_id, live=_concurrent_writes()))
+            # Every row's audit entry names the admin who confirmed the import.
+            with audit.acting_as(batch.created_by_id):
+                _APPLY[kind](plan, _Progress(batch_id, live=_concurrent_writes()))
         if plan.errors:
             db.session.rollback()  # nothing of this file is written
             batch = db.session.get(ImportBatch, batch_id)
@@ -143,6 +145,9 @@ def apply_batch(batch_id: int) -> None:
             batch.summary = {**batch.summary, "applied": {CREATE: counts[CREATE], UPDATE: counts[UPDATE]}}
             batch.processed_rows = batch.total_rows
             _finish(batch, ImportStatus.APPLIED)
+            with audit.acting_as(batch.created_by_id):
+                audit.record("import.apply", batch, None, {
+                    "kind": kind.value, "filename": batch.filename, "applied": batch.summary["applied"]})
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()

@@ -1,4 +1,8 @@
-"""Rules for changing the organisation: what the admin screens and imports call."""
+"""Rules for changing the organisation: what the admin screens and imports call.
+
+Every change is appended to the tenant's audit trail (``app.audit``) in the
+caller's transaction: it commits, or rolls back, with the change itself.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app import audit
 from app.extensions import db
 from app.org.models import Employee, Position, PositionKind, Unit
 from app.org.nip import EmployeeType, NipError, Sex, normalise_nip, validate_nip
@@ -61,9 +66,11 @@ def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
         raise OrgError("parent_id", _l("Unit induk tidak ditemukan."))
     if unit is not None and parent is not None and unit.id in _ancestors(parent, "parent_id", Unit):
         raise OrgError("parent_id", _l("Unit induk tidak boleh unit ini sendiri atau bawahannya."))
+    before = audit.snapshot(unit) if unit is not None else None
     unit = unit or Unit()
     unit.code, unit.name, unit.kind, unit.parent = code, data.name.strip(), data.kind, parent
     db.session.add(unit)
+    audit.record("unit.create" if before is None else "unit.update", unit, before)
     return unit
 
 
@@ -73,7 +80,9 @@ def deactivate_unit(unit: Unit) -> None:
     )
     if in_use:
         raise OrgError("active", _l("Unit masih memiliki %(n)d jabatan aktif; pindahkan atau nonaktifkan dulu.", n=in_use))
+    before = audit.snapshot(unit)
     unit.active = False
+    audit.record("unit.deactivate", unit, before)
 
 
 # --- positions ----------------------------------------------------------------
@@ -107,10 +116,12 @@ def save_position(data: PositionData, position: Position | None = None) -> Posit
         )
         if holders > 1:
             raise OrgError("kind", _l("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.", n=holders))
+    before = audit.snapshot(position) if position is not None else None
     position = position or Position()
     position.code, position.name, position.kind = code, data.name.strip(), kind
     position.unit, position.reports_to = unit, boss
     db.session.add(position)
+    audit.record("position.create" if before is None else "position.update", position, before)
     return position
 
 
@@ -120,7 +131,9 @@ def deactivate_position(position: Position) -> None:
     )
     if holders:
         raise OrgError("active", _l("Jabatan masih dipegang %(n)d pegawai aktif.", n=holders))
+    before = audit.snapshot(position)
     position.active = False
+    audit.record("position.deactivate", position, before)
 
 
 # --- employees ----------------------------------------------------------------
@@ -164,11 +177,13 @@ def save_employee(data: EmployeeData, employee: Employee | None = None) -> Emplo
         )
         if other is not None:
             raise OrgError("position_id", _l("Jabatan %(position)s sudah dipegang %(name)s.", position=position.name, name=other))
+    before = audit.snapshot(employee) if employee is not None else None
     employee = employee or Employee()
     employee.nip, employee.name = nip, data.name.strip()
     employee.sex, employee.employee_type = Sex(data.sex), EmployeeType(data.employee_type)
     employee.position, employee.email = position, (data.email or None)
     db.session.add(employee)
+    audit.record("employee.create" if before is None else "employee.update", employee, before)
     return employee
 
 
@@ -180,14 +195,18 @@ def reactivate(obj: Unit | Position | Employee) -> None:
         )
         if other is not None:
             raise OrgError("active", _l("Jabatan %(position)s sudah dipegang %(name)s.", position=obj.position.name, name=other))
+    before = audit.snapshot(obj)
     obj.active = True
+    audit.record(f"{audit.object_type(obj)}.reactivate", obj, before)
 
 
 def deactivate_employee(employee: Employee) -> None:
     from app.auth.models import User
     from app.auth.services import deactivate_user
 
+    before = audit.snapshot(employee)
     employee.active = False
+    audit.record("employee.deactivate", employee, before)
     for user in db.session.scalars(select(User).where(User.employee_id == employee.id)):
         deactivate_user(user)
 
@@ -220,4 +239,5 @@ def assign_acting(position: Position, employee_nip: str, kind: str, starts_on: s
     assignment = ActingAssignment(position=position, employee=employee, kind=ActingKind(kind),
                                   starts_on=start, ends_on=end, decree=decree or None)
     db.session.add(assignment)
+    audit.record("acting_assignment.create", assignment, None)
     return assignment

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import audit
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
 from app.extensions import db
@@ -91,6 +92,7 @@ def onboard(spec: TenantSpec) -> tuple[Tenant, bool]:
     with all_tenants("onboarding a tenant"):
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == spec.slug))
     created = tenant is None
+    tenant_before = None if created else audit.snapshot(tenant)
     tenant = tenant or Tenant(slug=spec.slug)
     tenant.name, tenant.level, tenant.province = spec.name, TenantLevel(spec.level), spec.province
     tenant.rule_set_code, tenant.locale, tenant.timezone = spec.rule_set, spec.locale, spec.timezone
@@ -98,12 +100,19 @@ def onboard(spec: TenantSpec) -> tuple[Tenant, bool]:
     db.session.add(tenant)
     db.session.flush()
     with tenant_scope(tenant):
+        # The tenant's own trail starts here (unchanged re-runs add nothing).
+        audit.record("tenant.create" if created else "tenant.update", tenant, tenant_before)
         admin = db.session.scalar(select(User).where(User.username == spec.admin_username))
+        admin_before = audit.snapshot(admin) if admin is not None else None
         if admin is None:
             admin = User(username=spec.admin_username, is_admin=True)
             db.session.add(admin)
         admin.is_admin, admin.active = True, True
-        if spec.admin_password and not admin.password_hash:
+        password_set = bool(spec.admin_password and not admin.password_hash)
+        if password_set:
             admin.password_hash = hash_password(spec.admin_password)
+        db.session.flush()
+        audit.record("user.create" if admin_before is None else "user.update", admin, admin_before,
+                     {**audit.snapshot(admin), **({"password_set": True} if password_set else {})})
         db.session.commit()
     return tenant, created

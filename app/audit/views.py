@@ -1,0 +1,152 @@
+"""The admin instansi reads the tenant's audit trail: filtered, paged, newest first.
+
+A page costs a fixed number of queries whatever its length: the object types
+present (for the filter), the entries, their count, and one name lookup per
+kind of referenced object (units, positions, employees) for the whole page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.admin.listing import paginate
+from app.audit.forms import TrailFilterForm
+from app.audit.labels import action_label, field_label, object_type_label
+from app.audit.models import AuditEntry
+from app.auth.roles import admin_required
+from app.extensions import db
+from app.org.models import Employee, Position, Unit
+from app.tenancy.web import tenant_blueprint
+
+bp = tenant_blueprint("audit", __name__, "/admin/audit")
+
+# Snapshot fields holding another object's id, shown by that object's name.
+REFERENCES = {
+    "parent_id": Unit, "unit_id": Unit,
+    "position_id": Position, "reports_to_id": Position,
+    "employee_id": Employee,
+}
+_NAME_KEYS = ("name", "username", "code", "slug")
+
+
+@bp.before_request
+@admin_required
+def _admins_only():
+    """The trail is for the admin instansi only."""
+
+
+@bp.route("/")
+def index():
+    return _trail(employee=None)
+
+
+@bp.route("/pegawai/<int:employee_id>")
+def employee_trail(employee_id: int):
+    # Another tenant's employee is invisible: the same 404 as a missing one.
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    return _trail(employee=employee)
+
+
+def _trail(employee: Employee | None):
+    present_types = db.session.scalars(select(AuditEntry.object_type).distinct()).all()
+    form = TrailFilterForm(formdata=request.args, present_types=present_types)
+    form.validate()
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    if employee is not None:
+        query = query.where(AuditEntry.employee_id == employee.id)
+    if object_type := form.valid("object_type"):
+        query = query.where(AuditEntry.object_type == object_type)
+        if object_id := form.valid("object_id"):
+            query = query.where(AuditEntry.object_id == object_id)
+    if actor := form.valid("actor"):
+        query = query.where(AuditEntry.actor_label == actor.strip().lower())
+    if date_from := form.valid("date_from"):
+        query = query.where(AuditEntry.occurred_at >= _utc_start_of(date_from))
+    if date_to := form.valid("date_to"):
+        query = query.where(AuditEntry.occurred_at < _utc_start_of(date_to + timedelta(days=1)))
+    page = paginate(query)
+    names = _referenced_names(page.items)
+    filters = {name: request.args[name] for name in ("object_type", "object_id", "actor", "date_from", "date_to")
+               if request.args.get(name)}
+    return render_template("audit/index.html", form=form, page=page, employee=employee, filters=filters,
+                           page_args={**(request.view_args or {}), **filters},
+                           rows=[_present(entry, names) for entry in page.items])
+
+
+def _utc_start_of(day: date) -> datetime:
+    """Midnight of ``day`` in the tenant's time zone, as naive UTC (how entries are stored)."""
+    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(g.tenant.timezone))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+# --- presenting entries --------------------------------------------------------------
+
+@dataclass
+class Change:
+    field: Any
+    old: str
+    new: str
+
+
+@dataclass
+class Row:
+    entry: AuditEntry
+    action: Any
+    object_type: Any
+    object_name: str
+    changes: list[Change]
+
+
+def _referenced_names(entries: list[AuditEntry]) -> dict[tuple[type, int], str]:
+    # One query per referenced model, run even when empty: the same count on every page.
+    wanted: dict[type, set[int]] = {model: set() for model in REFERENCES.values()}
+    for entry in entries:
+        for state in (entry.before, entry.after):
+            for key, model in REFERENCES.items():
+                if state and isinstance(state.get(key), int):
+                    wanted[model].add(state[key])
+        if entry.employee_id is not None:
+            wanted[Employee].add(entry.employee_id)
+    names = {}
+    for model, ids in wanted.items():
+        for object_id, name in db.session.execute(select(model.id, model.name).where(model.id.in_(ids))):
+            names[(model, object_id)] = name
+    return names
+
+
+def _present(entry: AuditEntry, names: dict[tuple[type, int], str]) -> Row:
+    before, after = entry.before or {}, entry.after or {}
+    changes = [
+        Change(field_label(key), _value(key, before.get(key), names) if entry.before is not None else "",
+               _value(key, after.get(key), names) if entry.after is not None else "")
+        for key in sorted(set(before) | set(after))
+        if entry.before is None or entry.after is None or before.get(key) != after.get(key)
+    ]
+    state = after or before
+    name = next((str(state[key]) for key in _NAME_KEYS if state.get(key)), "")
+    if not name and entry.employee_id is not None:
+        name = names.get((Employee, entry.employee_id), "")
+    return Row(entry, action_label(entry.action, entry.object_type), object_type_label(entry.object_type), name, changes)
+
+
+def _value(key: str, value: Any, names: dict[tuple[type, int], str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if key in REFERENCES and isinstance(value, int):
+        name = names.get((REFERENCES[key], value))
+        return f"{name} (#{value})" if name else f"#{value}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
