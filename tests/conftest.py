@@ -3,6 +3,7 @@ DATABASE_URL says so; either way the schema comes from the real migrations."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -18,6 +19,9 @@ from sqlalchemy.exc import ProgrammingError
 from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db
+
+# Browser fixtures defined once for the whole suite: one Playwright per run.
+from tests.browser import browser, live_server, page  # noqa: E402, F401
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Rahasia-Uji-2026"
@@ -128,7 +132,8 @@ class Org:
     user_ids: dict
 
 
-NIPS = iter(f"1980{m:02d}{d:02d}2005{m:02d}{s}{n:03d}" for m in range(1, 13) for d in range(1, 29)
+# Cycled: the database is emptied after every test, so reuse is safe.
+NIPS = itertools.cycle(f"1980{m:02d}{d:02d}2005{m:02d}{s}{n:03d}" for m in range(1, 13) for d in range(1, 29)
             for s in (1, 2) for n in (1, 2))
 
 
@@ -148,7 +153,7 @@ def make_org(tenant, prefix: str = "") -> Org:
     from app.org import services
     from app.tenancy import tenant_scope
 
-    with tenant_scope(tenant):
+    with tenant_scope(tenant) as ref:
         unit = services.save_unit(services.UnitData(f"{prefix}DINKES", f"{prefix}Dinas Kesehatan", "dinas"))
         db.session.flush()
         positions = {}
@@ -176,7 +181,7 @@ def make_org(tenant, prefix: str = "") -> Org:
         db.session.flush()
         users["admin"] = db.session.scalar(select(User.id).where(User.username == "admin"))
         db.session.commit()
-        return Org(tenant, unit.id, people["kadis"].id, people["atasan"].id, people["penilai"].id,
+        return Org(ref, unit.id, people["kadis"].id, people["atasan"].id, people["penilai"].id,
                    people["pegawai"].id, people["peer"].id, {k: p.id for k, p in positions.items()}, users)
 
 
@@ -225,3 +230,73 @@ def login(client, slug: str | None, username: str, password: str = PASSWORD):
 
 def today() -> date:
     return date.today()
+
+
+@dataclass
+class Cycle:
+    """One employee's appraisal year, built directly from the models (the
+    services have their own tests): ids of every kind of object in it."""
+
+    year_period_id: int
+    quarter_period_id: int
+    plan_id: int
+    result_id: int
+    indicator_id: int
+    realisation_id: int
+    evidence_id: int
+    message_id: int
+    session_id: int
+    evaluation_id: int
+    final_evaluation_id: int
+    objection_id: int
+    course_id: int
+    record_id: int
+    notification_id: int
+
+
+def make_cycle(org: Org, year: int = 2026) -> Cycle:
+    from app.periods.models import Period, PeriodKind
+    from app.skp import models as m
+    from app.tenancy import tenant_scope
+
+    with tenant_scope(org.tenant):
+        year_period = Period(year=year, kind=PeriodKind.YEAR, sequence=1,
+                             starts_on=date(year, 1, 1), ends_on=date(year, 12, 31))
+        quarters = [Period(year=year, kind=PeriodKind.QUARTER, sequence=q, parent=year_period,
+                           starts_on=date(year, 3 * q - 2, 1),
+                           ends_on=date(year, 3 * q, 31 if q in (1, 4) else 30)) for q in range(1, 5)]
+        db.session.add_all([year_period, *quarters])
+        plan = m.Plan(employee_id=org.pegawai_id, period=year_period, status=m.PlanStatus.AGREED,
+                      position_name="Pengadministrasi", unit_name="Dinas")
+        result = m.PlanResult(plan=plan, kind=m.ResultKind.UTAMA, description="Layanan administrasi tertib")
+        indicator = m.PlanIndicator(result=result, name="Dokumen diproses", aspect="kuantitas",
+                                    direction="higher", unit="dokumen", target_lower=12, target_upper=12)
+        realisation = m.Realisation(indicator=indicator, period=quarters[0], value=3)
+        evidence = m.Evidence(realisation=realisation, kind=m.EvidenceKind.LINK,
+                              url="https://contoh.go.id/laporan-q1")
+        db.session.add_all([plan, result, indicator, realisation, evidence])
+        db.session.flush()
+        message = m.FeedbackMessage(plan_id=plan.id, author_id=org.user_ids["penilai"], body="Bagus")
+        session = m.FeedbackSession(plan_id=plan.id, period_id=quarters[0].id, held_on=date(year, 3, 20),
+                                    notes="Dialog kinerja triwulan 1", recorded_by_id=org.user_ids["penilai"])
+        draft = m.Evaluation(plan_id=plan.id, period_id=quarters[1].id, evaluator_id=org.penilai_id)
+        final = m.Evaluation(plan_id=plan.id, period_id=quarters[0].id, evaluator_id=org.penilai_id,
+                             status=m.EvaluationStatus.FINAL, predikat_code="baik", predikat_label="Baik",
+                             rule_set_code="nasional", rule_set_version="test", delivered_on=date(year, 4, 5))
+        db.session.add_all([message, session, draft, final])
+        db.session.flush()
+        objection = m.Objection(evaluation_id=final.id, lodged_by_id=org.user_ids["pegawai"],
+                                deadline=date(year, 4, 19), reasons="Realisasi belum dihitung",
+                                decider_id=org.atasan_id)
+        course = m.TrainingCourse(code="TIK-1", name="Pelatihan TIK Dasar", hours=20, topics=["tik"])
+        db.session.add_all([objection, course])
+        db.session.flush()
+        record = m.TrainingRecord(employee_id=org.pegawai_id, evaluation_id=final.id, course_id=course.id,
+                                  recommendation_code="tik", reason="Nilai TIK rendah", year=year)
+        notification = m.Notification(user_id=org.user_ids["pegawai"], kind="plan.agreed",
+                                      message="SKP Anda disetujui")
+        db.session.add_all([record, notification])
+        db.session.commit()
+        return Cycle(year_period.id, quarters[0].id, plan.id, result.id, indicator.id, realisation.id,
+                     evidence.id, message.id, session.id, draft.id, final.id, objection.id, course.id,
+                     record.id, notification.id)

@@ -3,13 +3,12 @@ see a form error in Indonesian, switch to English, sign out."""
 
 import pytest
 
-from tests.browser import browser, live_server, page  # noqa: F401 - fixtures
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def test_admin_adds_an_employee_in_the_browser(two_tenants, live_server, page, tmp_path):  # noqa: F811
+def test_admin_adds_an_employee_in_the_browser(two_tenants, live_server, page, tmp_path):
     a, _ = two_tenants
     page.goto(f"{live_server}/kota-a/admin/pegawai")
     assert "/kota-a/login" in page.url  # sent to sign in first

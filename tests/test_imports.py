@@ -17,7 +17,6 @@ from app.org.models import Employee, Position, Unit
 from app.org.services import OrgError
 from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
-from tests.browser import browser, live_server, page  # noqa: F401 - fixtures
 from tests.conftest import PASSWORD, csrf_token, login, make_tenant
 
 EMPLOYEE_HEADER = "nip,nama,jenis_kelamin,jenis_asn,kode_jabatan,email"
@@ -572,7 +571,7 @@ def test_while_running_the_page_shows_a_progress_box(app, client, bare_tenants):
 # --- in a real browser: the progress box polls and reloads ----------------------------------------
 
 @pytest.mark.browser
-def test_the_browser_follows_a_running_import_until_it_is_applied(app, two_tenants, live_server, page,  # noqa: F811
+def test_the_browser_follows_a_running_import_until_it_is_applied(app, two_tenants, live_server, page,
                                                                   monkeypatch, tmp_path):
     from app.imports import services
 

@@ -16,7 +16,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.tenancy import all_tenants
-from tests.conftest import login
+from tests.conftest import login, make_cycle
+from tests.publik_support import add_publik_objects
 
 ROLES = ["anonymous", "pegawai", "penilai", "atasan", "admin", "operator"]
 
@@ -27,10 +28,32 @@ PARAM_OBJECTS = {
     "employee_id": lambda b: b.pegawai_id,
     "user_id": lambda b: b.user_ids["pegawai"],
     "batch_id": lambda b: b.batch_id,
-    "kind": lambda b: "employees",
+    # The appraisal cycle (tests/conftest.py make_cycle).
+    "period_id": lambda b: b.cycle.year_period_id,
+    "plan_id": lambda b: b.cycle.plan_id,
+    "result_id": lambda b: b.cycle.result_id,
+    "indicator_id": lambda b: b.cycle.indicator_id,
+    "realisation_id": lambda b: b.cycle.realisation_id,
+    "evidence_id": lambda b: b.cycle.evidence_id,
+    "message_id": lambda b: b.cycle.message_id,
+    "session_id": lambda b: b.cycle.session_id,
+    "evaluation_id": lambda b: b.cycle.evaluation_id,
+    "objection_id": lambda b: b.cycle.objection_id,
+    "course_id": lambda b: b.cycle.course_id,
+    "record_id": lambda b: b.cycle.record_id,
+    "notification_id": lambda b: b.cycle.notification_id,
+    "complaint_id": lambda b: b.publik["complaint_id"],
+    "publication_id": lambda b: b.publik["publication_id"],
+    "tracking_code": lambda b: b.publik["tracking_code"],
+    "follow_up_id": lambda b: b.publik["follow_up_id"],
 }
+# URL parameters that name no tenant object (the same for every tenant).
+NON_OBJECT_PARAMS = {"kind": "pegawai"}
 # Reachable without signing in.
-PUBLIC_ENDPOINTS = {"static", "site.landing", "site.health", "auth.login", "platform_auth.login"}
+PUBLIC_ENDPOINTS = {"static", "site.landing", "site.health", "auth.login", "platform_auth.login",
+                    "publik.transparency_page", "publik.download", "publik.survey_units", "publik.survey",
+                    "publik.survey_thanks", "publik.complaint_new", "publik.complaint_sent", "publik.track",
+                    "publik.track_code"}
 # They end the session the loop relies on; covered in test_auth.py.
 SKIPPED_ENDPOINTS = {"auth.logout", "platform_auth.logout"}
 # B's organisation data carries "Beta "; B's name may appear only where every
@@ -66,6 +89,8 @@ def _build(rule, slug, b):
     for name in rule.arguments:
         if name == "tenant_slug":
             args[name] = slug
+        elif name in NON_OBJECT_PARAMS:
+            args[name] = NON_OBJECT_PARAMS[name]
         else:
             assert name in PARAM_OBJECTS, f"{rule.rule}: add '{name}' to PARAM_OBJECTS"
             args[name] = PARAM_OBJECTS[name](b)
@@ -88,6 +113,8 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
     a, b = two_tenants
     with app.app_context():
         b.batch_id = _add_import_batch("kota-b")
+        b.cycle = make_cycle(b)
+        b.publik = add_publik_objects(b)
         before = _b_snapshot()
         db.session.remove()
     # Reach the views themselves: CSRF has its own test (test_auth.py).
@@ -105,7 +132,7 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
         response = client.open(url, method=method, data={})
         body = response.get_data(as_text=True)
         status = response.status_code
-        has_object = any(arg != "tenant_slug" for arg in rule.arguments)
+        has_object = any(arg != "tenant_slug" and arg not in NON_OBJECT_PARAMS for arg in rule.arguments)
         markers = B_DATA_MARKERS + (B_NAME_MARKERS if "tenant_slug" in rule.arguments else ())
         if any(marker in body for marker in markers):
             problems.append(f"{method} {url} as {role}: shows tenant B's data")
@@ -132,6 +159,8 @@ def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkey
     a, b = two_tenants
     with app.app_context():
         b.batch_id = _add_import_batch("kota-b")
+        b.cycle = make_cycle(b)
+        b.publik = add_publik_objects(b)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     client = app.test_client()
     login(client, "kota-a", "admin")

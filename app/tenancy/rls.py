@@ -60,7 +60,9 @@ def sync_open_transaction() -> None:
     from app.extensions import db
 
     session = db.session()
-    if not session.in_transaction():
+    transaction = session.get_transaction()
+    # A failed transaction must surface its own error, not one raised here.
+    if transaction is None or not transaction.is_active:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
