@@ -143,3 +143,56 @@ def open_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | None 
                               ends_on=ends_on, parent=whole))
     db.session.flush()
     return whole
+
+
+# --- the admin's period screens (added with issue #4) ------------------------------------
+
+def years() -> list[Period]:
+    """The current tenant's opened years, newest first, with their sub-periods."""
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(
+        select(Period).where(Period.kind == PeriodKind.YEAR)
+        .options(selectinload(Period.children)).order_by(Period.year.desc())
+    ))
+
+
+def open_new_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | None = None,
+                  evaluation_due_on: date | None = None) -> Period:
+    """``open_year`` for the admin screen: a year already open is an error
+    (its dates are changed on its own page), and the opening is audited."""
+    from app import audit
+
+    if year_period(year) is not None:
+        raise PeriodError(_l("Tahun %(year)d sudah dibuka; ubah tanggalnya di halaman tahun itu.", year=year))
+    opened = open_year(year, scheme, plans_lock_on, evaluation_due_on)
+    audit.record("period.open", opened, None)
+    return opened
+
+
+def set_dates(period: Period, plans_lock_on: date | None, evaluation_due_on: date | None,
+              reason: str | None = None) -> None:
+    """Set (or clear, with None) when a year's plans lock and its evaluations are due. Audited."""
+    from app import audit
+
+    if period.kind is not PeriodKind.YEAR:
+        raise PeriodError(_l("Tanggal batas hanya ditetapkan pada periode tahunan."))
+    _check_dates(period.year, plans_lock_on, evaluation_due_on)
+    before = audit.snapshot(period)
+    period.plans_lock_on, period.evaluation_due_on = plans_lock_on, evaluation_due_on
+    audit.record("period.update", period, before, reason=reason)
+
+
+def lock_plans(period: Period, on: date, reason: str | None = None) -> None:
+    """Lock the year's plans from ``on`` (usually today). The caller has asked
+    the rule set for blockers first. Audited."""
+    from app import audit
+
+    if period.kind is not PeriodKind.YEAR:
+        raise PeriodError(_l("Hanya SKP tahunan yang dikunci."))
+    if on.year != period.year:
+        raise PeriodError(_l("SKP tahun %(year)d hanya dapat dikunci selama tahun %(year)d.", year=period.year))
+    _check_dates(period.year, on, period.evaluation_due_on)
+    before = audit.snapshot(period)
+    period.plans_lock_on = on
+    audit.record("period.lock", period, before, reason=reason)
