@@ -1,0 +1,104 @@
+"""Forms for the period's work: realisation, evidence, dialog kinerja, sessions."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|[+-]?\d*\.\d+|[+-]?\d+")
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number as people type it here: ``12``, ``12,5`` (Indonesian), ``12.5``,
+    ``1.250,75``. None for anything else."""
+    text = (text or "").strip().replace(" ", "")
+    if not text or not _NUMBER.fullmatch(text):
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")  # 1.250 is one thousand two hundred fifty
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class RealisationForm(FlaskForm):
+    version = HiddenField()
+    value = StringField(_l("Realisasi"), validators=[DataRequired(message=_l("Isi nilai realisasi.")), Length(max=30)],
+                        description=_l("Realisasi dalam periode ini saja (bukan jumlah sejak awal tahun), dalam "
+                                       "satuan target. Desimal boleh memakai koma, mis. 12,5."))
+    note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=2000)])
+
+    def validate_value(self, field) -> None:
+        number = parse_number(field.data)
+        if number is None:
+            raise ValidationError(_l("Realisasi harus berupa angka, mis. 12 atau 12,5."))
+        if number < 0:
+            raise ValidationError(_l("Realisasi tidak boleh negatif."))
+
+    @property
+    def number(self) -> float:
+        return parse_number(self.value.data)  # type: ignore[return-value]
+
+    @property
+    def version_number(self) -> int | None:
+        return _optional_int(self.version.data)
+
+
+class EvidenceFileForm(FlaskForm):
+    file = FileField(_l("Berkas bukti dukung"),
+                     description=_l("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT."))
+
+
+class EvidenceLinkForm(FlaskForm):
+    url = StringField(_l("Alamat tautan"), validators=[Length(max=1000)],
+                      description=_l("Alamat lengkap yang diawali https://"))
+    title = StringField(_l("Keterangan tautan (opsional)"), validators=[Optional(), Length(max=200)])
+
+
+class EvidenceReviewForm(FlaskForm):
+    decision = RadioField(_l("Hasil pemeriksaan"), choices=[("accept", _l("Terima")), ("reject", _l("Tolak"))],
+                          validators=[DataRequired(message=_l("Pilih terima atau tolak."))])
+    note = TextAreaField(_l("Catatan untuk pegawai"), validators=[Optional(), Length(max=2000)])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token."""
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Pesan"), validators=[DataRequired(message=_l("Tulis pesan terlebih dahulu.")),
+                                                   Length(max=5000)])
+    result_id = HiddenField()
+    indicator_id = HiddenField()
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Tanggal sesi"), validators=[DataRequired(message=_l("Isi tanggal sesi (YYYY-MM-DD)."))])
+    face_to_face = BooleanField(_l("Tatap muka"), default=True)
+    period_id = SelectField(_l("Periode"), coerce=_optional_int, validate_choice=False)
+    notes = TextAreaField(_l("Catatan sesi"), validators=[DataRequired(message=_l("Tuliskan catatan sesi.")),
+                                                          Length(max=5000)])
+    agreed_actions = TextAreaField(_l("Tindak lanjut yang disepakati"), validators=[Optional(), Length(max=5000)])
