@@ -318,8 +318,10 @@ class TrainingRule:
 
 @dataclass(frozen=True)
 class ReportFormat:
-    """A report a region publishes. ``render`` receives a ``ReportData``
-    (plain data, no database) and returns text or bytes of ``media_type``."""
+    """A report a region publishes. ``render`` receives plain data (no
+    database) and returns text or bytes of ``media_type``: a ``ReportData``
+    (per-employee) for an INTERNAL format, a ``PublicReportData`` (published,
+    suppressed aggregates only) for a PUBLIC one — see app/regions/reports.py."""
 
     code: str
     name: str
@@ -357,6 +359,10 @@ class RuleSet:
     distribution: DistributionPolicy = DistributionPolicy()
     objection_window_days: int = 14
     required_training_hours: float = 20.0
+    # PermenPANRB 6/2022 [S]: a unit head's hasil kerja equals the unit's own
+    # achievement (the core takes the mean capaian of the unit's other
+    # employees' evaluations for the period).
+    unit_head_follows_unit_achievement: bool = True
     training: tuple[TrainingRule, ...] = ()
     real_rules: tuple[str, ...] = ()
     defaults: tuple[str, ...] = ()
