@@ -1,0 +1,46 @@
+"""Forms of the follow-up screens: objections, training, the catalogue."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class LodgeObjectionForm(FlaskForm):
+    reasons = TextAreaField(
+        _l("Alasan keberatan"),
+        validators=[DataRequired(message=_l("Tuliskan alasan keberatan.")), Length(min=10, max=5000)],
+        description=_l("Jelaskan bagian penilaian yang Anda keberatan dan alasannya; lampirkan rujukan bila ada."))
+
+
+class DecideObjectionForm(FlaskForm):
+    outcome = RadioField(_l("Keputusan"), choices=[("upheld", _l("Hasil penilaian tetap")),
+                                                   ("changed", _l("Hasil penilaian diubah"))],
+                         validators=[DataRequired(message=_l("Pilih keputusan."))])
+    new_predikat_code = SelectField(_l("Predikat baru"), validate_choice=False,
+                                    description=_l("Diisi bila hasil penilaian diubah."))
+    new_score = DecimalField(_l("Nilai baru (opsional)"), places=2,
+                             validators=[Optional(), NumberRange(min=0, max=1000)])
+    reasons = TextAreaField(_l("Alasan keputusan"),
+                            validators=[DataRequired(message=_l("Tuliskan alasan keputusan.")), Length(min=10, max=5000)])
+
+
+class TrainingStatusForm(FlaskForm):
+    status = SelectField(_l("Status baru"), validate_choice=False)
+    course_id = SelectField(_l("Pelatihan dari katalog"), coerce=_optional_int, validate_choice=False)
+    note = StringField(_l("Catatan (opsional)"), validators=[Optional(), Length(max=500)])
+
+
+class CourseForm(FlaskForm):
+    code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Nama pelatihan"), validators=[DataRequired(), Length(max=200)])
+    provider = StringField(_l("Penyelenggara"), validators=[Optional(), Length(max=200)])
+    hours = DecimalField(_l("Jumlah JP"), places=1, validators=[InputRequired(message=_l("Isi jumlah JP.")),
+                                                                 NumberRange(min=0, max=1000)])
+    topics = StringField(_l("Topik (kode rekomendasi, pisahkan dengan koma)"), validators=[Optional(), Length(max=500)])
