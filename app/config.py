@@ -56,11 +56,25 @@ class Config:
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     IMPORT_MAX_ROWS = 20000
+    # Evidence (bukti dukung) uploads: where files are kept (app/storage.py;
+    # None means instance/uploads) and the largest file accepted.
+    UPLOAD_ROOT: str | None = None
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
     # Import jobs run in a background thread and report progress; tests may run
     # them inline.
     JOBS_INLINE = False
 
     PAGE_SIZE = 25
+
+    # E-mail for notifications: off unless MAIL_SERVER is set (app/notifications.py).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS on a plain connection
+    MAIL_USE_SSL = False  # implicit TLS (usually port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "kinerja@localhost"
+    MAIL_TIMEOUT = 10
     DEMO_MODE = False
     DEMO_PASSWORD = "Demo-Kinerja-2026"  # noqa: S105 - used only when DEMO_MODE is on
 
@@ -76,8 +90,18 @@ class Config:
             values["DATABASE_APP_ROLE"] = role
         if os.environ.get("KINERJA_DEMO") == "1":
             values["DEMO_MODE"] = True
+        if upload_root := os.environ.get("UPLOAD_ROOT"):
+            values["UPLOAD_ROOT"] = upload_root
         if redis_url := os.environ.get("REDIS_URL"):
             values["REDIS_URL"] = redis_url
+        for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):
+            if mail_value := os.environ.get(name):
+                values[name] = mail_value
+        if mail_port := os.environ.get("MAIL_PORT"):
+            values["MAIL_PORT"] = int(mail_port)
+        for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+            if name in os.environ:
+                values[name] = os.environ[name].lower() in ("1", "true", "yes", "on")
         return values
 
 
