@@ -1,11 +1,13 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
 
+import enum
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # A fixed naming convention keeps constraint names identical on SQLite and
@@ -21,6 +23,13 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(cls: type[enum.Enum], length: int = 20) -> Enum:
+    """An enum column stored as its members' *values* in a plain string column
+    (no database enum type), so it reads the same on SQLite and PostgreSQL."""
+    return Enum(cls, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda members: [m.value for m in members])
 
 
 db = SQLAlchemy(model_class=Base)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,13 +28,6 @@ bp = tenant_blueprint("admin", __name__, "/admin")
 def _admins_only():
     """Every page here is for the admin instansi."""
 
-
-def _get_or_404(model, object_id: int):
-    # Tenant scoping makes another tenant's row invisible: the same 404 as a missing one.
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def _unit_choices(exclude: int | None = None) -> list[tuple]:
@@ -95,7 +88,7 @@ _REACTIVATABLE = {
 
 def _reactivate(kind: str, object_id: int):
     model, target = _REACTIVATABLE[kind]
-    obj = _get_or_404(model, object_id)
+    obj = db.get_or_404(model, object_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.reactivate(obj)
@@ -139,7 +132,7 @@ def units():
 @bp.route("/unit/baru", methods=["GET", "POST"])
 @bp.route("/unit/<int:unit_id>", methods=["GET", "POST"])
 def unit_form(unit_id: int | None = None):
-    unit = _get_or_404(Unit, unit_id) if unit_id else None
+    unit = db.get_or_404(Unit, unit_id) if unit_id else None
     form = UnitForm(obj=unit)
     form.parent_id.choices = _unit_choices(exclude=unit_id)
     if form.validate_on_submit():
@@ -157,7 +150,7 @@ def unit_form(unit_id: int | None = None):
 
 @bp.route("/unit/<int:unit_id>/nonaktifkan", methods=["POST"])
 def unit_deactivate(unit_id: int):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.deactivate_unit(unit)
@@ -185,7 +178,7 @@ def positions():
 @bp.route("/jabatan/baru", methods=["GET", "POST"])
 @bp.route("/jabatan/<int:position_id>", methods=["GET", "POST"])
 def position_form(position_id: int | None = None):
-    position = _get_or_404(Position, position_id) if position_id else None
+    position = db.get_or_404(Position, position_id) if position_id else None
     form = PositionForm(obj=position)
     form.unit_id.choices = _unit_choices()
     form.reports_to_id.choices = _position_choices(exclude=position_id)
@@ -215,7 +208,7 @@ def position_form(position_id: int | None = None):
 
 @bp.route("/jabatan/<int:position_id>/plt", methods=["POST"])
 def position_acting(position_id: int):
-    position = _get_or_404(Position, position_id)
+    position = db.get_or_404(Position, position_id)
     form = ActingForm()
     if form.validate_on_submit():
         try:
@@ -233,7 +226,7 @@ def position_acting(position_id: int):
 
 @bp.route("/jabatan/<int:position_id>/nonaktifkan", methods=["POST"])
 def position_deactivate(position_id: int):
-    position = _get_or_404(Position, position_id)
+    position = db.get_or_404(Position, position_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.deactivate_position(position)
@@ -263,7 +256,7 @@ def employees():
 @bp.route("/pegawai/baru", methods=["GET", "POST"])
 @bp.route("/pegawai/<int:employee_id>", methods=["GET", "POST"])
 def employee_form(employee_id: int | None = None):
-    employee = _get_or_404(Employee, employee_id) if employee_id else None
+    employee = db.get_or_404(Employee, employee_id) if employee_id else None
     form = EmployeeForm(obj=employee)
     form.position_id.choices = _position_choices()
     if form.validate_on_submit():
@@ -282,7 +275,7 @@ def employee_form(employee_id: int | None = None):
 
 @bp.route("/pegawai/<int:employee_id>/nonaktifkan", methods=["POST"])
 def employee_deactivate(employee_id: int):
-    employee = _get_or_404(Employee, employee_id)
+    employee = db.get_or_404(Employee, employee_id)
     if ConfirmForm().validate_on_submit():
         services.deactivate_employee(employee)
         db.session.commit()
@@ -305,7 +298,7 @@ def users():
 @bp.route("/akun/baru", methods=["GET", "POST"])
 @bp.route("/akun/<int:user_id>", methods=["GET", "POST"])
 def user_form(user_id: int | None = None):
-    user = _get_or_404(User, user_id) if user_id else None
+    user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     if request.method == "GET" and user is not None:
         form.version.data = user.version
@@ -323,7 +316,7 @@ def user_form(user_id: int | None = None):
 
 @bp.route("/akun/<int:user_id>/nonaktifkan", methods=["POST"])
 def user_deactivate(user_id: int):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
             accounts.deactivate_account(user)

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, str_enum
 from app.tenancy import TenantScoped
 
 
@@ -28,19 +28,15 @@ class ImportStatus(enum.StrEnum):
     FAILED = "failed"  # an unexpected error; nothing written
 
 
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
-
 
 class ImportBatch(TenantScoped, db.Model):
     __tablename__ = "import_batch"
     __table_args__ = (Index("ix_import_batch_tenant_created", "tenant_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ImportKind] = mapped_column(_enum(ImportKind))
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind))
     filename: Mapped[str] = mapped_column(String(255))
-    status: Mapped[ImportStatus] = mapped_column(_enum(ImportStatus), default=ImportStatus.VALIDATING)
+    status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus), default=ImportStatus.VALIDATING)
     total_rows: Mapped[int] = mapped_column(default=0)
     processed_rows: Mapped[int] = mapped_column(default=0)
     # Parsed, normalised rows: [{"line": 2, "action": "create", "values": {...}}]

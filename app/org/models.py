@@ -5,17 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, str_enum
 from app.org.nip import EmployeeType, Sex, format_nip
 from app.tenancy import TenantScoped
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(cls, native_enum=False, length=length, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class UnitKind(enum.StrEnum):
@@ -61,7 +56,7 @@ class Unit(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind), default=UnitKind.LAINNYA)
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind), default=UnitKind.LAINNYA)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -85,7 +80,7 @@ class Position(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[PositionKind] = mapped_column(_enum(PositionKind))
+    kind: Mapped[PositionKind] = mapped_column(str_enum(PositionKind))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
     active: Mapped[bool] = mapped_column(default=True)
@@ -111,8 +106,8 @@ class Employee(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nip: Mapped[str] = mapped_column(String(18))
     name: Mapped[str] = mapped_column(String(200))
-    sex: Mapped[Sex] = mapped_column(_enum(Sex, 1))
-    employee_type: Mapped[EmployeeType] = mapped_column(_enum(EmployeeType, 10))
+    sex: Mapped[Sex] = mapped_column(str_enum(Sex, 1))
+    employee_type: Mapped[EmployeeType] = mapped_column(str_enum(EmployeeType, 10))
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
@@ -139,7 +134,7 @@ class ActingAssignment(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     position_id: Mapped[int] = mapped_column(ForeignKey("position.id"))
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
-    kind: Mapped[ActingKind] = mapped_column(_enum(ActingKind, 5))
+    kind: Mapped[ActingKind] = mapped_column(str_enum(ActingKind, 5))
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
     decree: Mapped[str | None] = mapped_column(String(100))  # nomor SK/surat perintah

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Enum, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, str_enum
 from app.tenancy import TenantScoped
 
 
@@ -28,10 +28,7 @@ class Period(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
-    kind: Mapped[PeriodKind] = mapped_column(
-        Enum(PeriodKind, native_enum=False, length=10, validate_strings=True,
-             values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[PeriodKind] = mapped_column(str_enum(PeriodKind, 10))
     sequence: Mapped[int] = mapped_column(default=1)  # 1 for the year, 1-4 for quarters, ...
     starts_on: Mapped[date]
     ends_on: Mapped[date]

@@ -12,19 +12,15 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, str_enum
 from app.org.models import Employee, Unit
 from app.tenancy import TenantScoped
 
 ELEMENT_COUNT = 9  # the nine SKM elements (unsur) of PermenPANRB 14/2017
 
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(cls, native_enum=False, length=length, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class AgeBand(enum.StrEnum):
@@ -83,10 +79,10 @@ class SurveyResponse(TenantScoped, db.Model):
     u8: Mapped[int]
     u9: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
-    age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand, 10))
-    sex: Mapped[RespondentSex | None] = mapped_column(_enum(RespondentSex, 1))
-    education: Mapped[EducationBand | None] = mapped_column(_enum(EducationBand, 10))
-    occupation: Mapped[Occupation | None] = mapped_column(_enum(Occupation, 10))
+    age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand, 10))
+    sex: Mapped[RespondentSex | None] = mapped_column(str_enum(RespondentSex, 1))
+    education: Mapped[EducationBand | None] = mapped_column(str_enum(EducationBand, 10))
+    occupation: Mapped[Occupation | None] = mapped_column(str_enum(Occupation, 10))
     # HMAC of (client, unit, answers) while the duplicate window runs; NULL after.
     duplicate_key: Mapped[str | None] = mapped_column(String(64))
 
@@ -132,13 +128,13 @@ class Complaint(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(16))
-    category: Mapped[ComplaintCategory] = mapped_column(_enum(ComplaintCategory))
+    category: Mapped[ComplaintCategory] = mapped_column(str_enum(ComplaintCategory))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     # The employee the complaint is about, if the citizen named one.
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     description: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus), default=ComplaintStatus.DITERIMA)
+    status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus), default=ComplaintStatus.DITERIMA)
     assigned_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     assigned_employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     # None until the admin records a finding; True: substantiated (terbukti).
@@ -175,7 +171,7 @@ class ComplaintEvent(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
-    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus))
+    status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus))
     note: Mapped[str | None] = mapped_column(Text)
     public_message: Mapped[str | None] = mapped_column(Text)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -226,7 +222,7 @@ class Publication(TenantScoped, db.Model):
     __table_args__ = (Index("ix_publication_tenant_kind_period", "tenant_id", "kind", "year", "quarter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[PublicationKind] = mapped_column(_enum(PublicationKind))
+    kind: Mapped[PublicationKind] = mapped_column(str_enum(PublicationKind))
     year: Mapped[int]
     quarter: Mapped[int] = mapped_column(default=0)  # 1–4, or 0 for the whole year
     period_label: Mapped[str] = mapped_column(String(60))

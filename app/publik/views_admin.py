@@ -49,12 +49,6 @@ def _admins_only():
     """Every page here is for the admin instansi."""
 
 
-def _get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
 
 def _survey_url(unit: Unit) -> str:
     return url_for("publik.survey", unit_id=unit.id, _external=True)
@@ -99,13 +93,13 @@ def qr_svg(text: str) -> bytes:
 
 @bp.route("/qr/<int:unit_id>.svg")
 def unit_qr(unit_id: int):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     return Response(qr_svg(_survey_url(unit)), mimetype="image/svg+xml")
 
 
 @bp.route("/cetak/<int:unit_id>")
 def unit_poster(unit_id: int):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     return render_template("publik/admin/poster.html", unit=unit, url=_survey_url(unit))
 
 
@@ -132,7 +126,7 @@ def ikm():
 
 @bp.route("/ikm/<int:unit_id>")
 def ikm_unit(unit_id: int):
-    unit = _get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     period = _period_from_args()
     result = surveys.unit_ikm(unit.id, period)
     year = period.year
@@ -179,11 +173,11 @@ def _show(complaint: Complaint, forms: dict | None = None, status: int = 200):
 
 @bp.route("/pengaduan/<int:complaint_id>")
 def complaint(complaint_id: int):
-    return _show(_get_or_404(Complaint, complaint_id))
+    return _show(db.get_or_404(Complaint, complaint_id))
 
 
 def _act(complaint_id: int, form_key: str, action):
-    item = _get_or_404(Complaint, complaint_id)
+    item = db.get_or_404(Complaint, complaint_id)
     forms = _complaint_forms(item)
     form = forms[form_key]
     if not form.validate_on_submit():
@@ -202,7 +196,7 @@ def _act(complaint_id: int, form_key: str, action):
 @bp.route("/pengaduan/<int:complaint_id>/telaah", methods=["POST"])
 def complaint_triage(complaint_id: int):
     def action(item, form):
-        _get_or_404(Unit, form.unit_id.data)
+        db.get_or_404(Unit, form.unit_id.data)
         complaints.triage(item, current_user.id, form.category.data, form.unit_id.data,
                           form.note.data, form.public_message.data)
         return _("Pengaduan ditelaah.")
@@ -212,9 +206,9 @@ def complaint_triage(complaint_id: int):
 @bp.route("/pengaduan/<int:complaint_id>/tugaskan", methods=["POST"])
 def complaint_assign(complaint_id: int):
     def action(item, form):
-        _get_or_404(Unit, form.unit_id.data)
+        db.get_or_404(Unit, form.unit_id.data)
         if form.employee_id.data is not None:
-            _get_or_404(Employee, form.employee_id.data)
+            db.get_or_404(Employee, form.employee_id.data)
         complaints.assign(item, current_user.id, form.unit_id.data, form.employee_id.data, form.note.data)
         return _("Pengaduan ditugaskan.")
     return _act(complaint_id, "assign", action)
@@ -295,7 +289,7 @@ def publication_settings():
 
 @bp.route("/publikasi/<int:publication_id>/tarik", methods=["POST"])
 def publication_withdraw(publication_id: int):
-    publication = _get_or_404(Publication, publication_id)
+    publication = db.get_or_404(Publication, publication_id)
     if ConfirmForm().validate_on_submit():
         transparency.withdraw(publication)
         db.session.commit()

@@ -11,18 +11,13 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, str_enum
 from app.org.models import Employee
 from app.periods.models import Period
 from app.tenancy import TenantScoped
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(cls, native_enum=False, length=length, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
 
 
 def _now() -> datetime:
@@ -56,7 +51,7 @@ class Plan(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))  # the YEAR period
-    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus), default=PlanStatus.DRAFT)
+    status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus), default=PlanStatus.DRAFT)
     # Set only when the admin reassigns the pejabat penilai for this plan;
     # None means the organisation chart decides (app/skp/permissions.py).
     assigned_penilai_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
@@ -101,7 +96,7 @@ class PlanResult(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("skp_plan.id", ondelete="CASCADE"))
-    kind: Mapped[ResultKind] = mapped_column(_enum(ResultKind, 10), default=ResultKind.UTAMA)
+    kind: Mapped[ResultKind] = mapped_column(str_enum(ResultKind, 10), default=ResultKind.UTAMA)
     description: Mapped[str] = mapped_column(Text)
     # The superior's RHK this one supports ("RHK atasan yang diintervensi").
     supports_id: Mapped[int | None] = mapped_column(ForeignKey("skp_result.id", ondelete="SET NULL"))
@@ -209,13 +204,13 @@ class Evidence(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     realisation_id: Mapped[int] = mapped_column(ForeignKey("skp_realisation.id", ondelete="CASCADE"))
-    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, 10))
+    kind: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind, 10))
     url: Mapped[str | None] = mapped_column(String(1000))
     storage_key: Mapped[str | None] = mapped_column(String(200))
     original_name: Mapped[str | None] = mapped_column(String(255))
     content_type: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int | None]
-    review: Mapped[EvidenceReview] = mapped_column(_enum(EvidenceReview, 10), default=EvidenceReview.PENDING)
+    review: Mapped[EvidenceReview] = mapped_column(str_enum(EvidenceReview, 10), default=EvidenceReview.PENDING)
     review_note: Mapped[str | None] = mapped_column(Text)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=_now)
@@ -279,7 +274,7 @@ class Evaluation(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("skp_plan.id", ondelete="CASCADE"))
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
-    status: Mapped[EvaluationStatus] = mapped_column(_enum(EvaluationStatus, 10), default=EvaluationStatus.DRAFT)
+    status: Mapped[EvaluationStatus] = mapped_column(str_enum(EvaluationStatus, 10), default=EvaluationStatus.DRAFT)
     evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     # What the penilai entered: ratings, behaviour scores, component values,
     # innovation, additional points — the EvaluationInput minus the realisations.
@@ -341,7 +336,7 @@ class Objection(TenantScoped, db.Model):
     deadline: Mapped[date]  # last day of the objection window
     reasons: Mapped[str] = mapped_column(Text)
     decider_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))  # the atasan
-    status: Mapped[ObjectionStatus] = mapped_column(_enum(ObjectionStatus, 10), default=ObjectionStatus.OPEN)
+    status: Mapped[ObjectionStatus] = mapped_column(str_enum(ObjectionStatus, 10), default=ObjectionStatus.OPEN)
     decision_reasons: Mapped[str | None] = mapped_column(Text)
     original_predikat_code: Mapped[str | None] = mapped_column(String(40))
     new_predikat_code: Mapped[str | None] = mapped_column(String(40))
@@ -389,7 +384,7 @@ class TrainingRecord(TenantScoped, db.Model):
     recommendation_code: Mapped[str] = mapped_column(String(60))
     reason: Mapped[str] = mapped_column(Text)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("training_course.id"))
-    status: Mapped[TrainingStatus] = mapped_column(_enum(TrainingStatus, 12), default=TrainingStatus.RECOMMENDED)
+    status: Mapped[TrainingStatus] = mapped_column(str_enum(TrainingStatus, 12), default=TrainingStatus.RECOMMENDED)
     year: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)

@@ -101,12 +101,6 @@ def _unread_notifications() -> dict:
     return {"unread_notifications": unread_notifications}
 
 
-def _get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
 
 def _forbidden(message):
     """A 403 that says why."""
@@ -150,7 +144,7 @@ def index():
 
 @keberatan.route("/baru/<int:evaluation_id>", methods=["GET", "POST"])
 def lodge(evaluation_id: int):
-    evaluation = _get_or_404(Evaluation, evaluation_id)
+    evaluation = db.get_or_404(Evaluation, evaluation_id)
     if not permissions.can_view_plan(current_user, evaluation.plan):
         abort(404)
     existing = objection_rules.objection_of(evaluation)
@@ -184,7 +178,7 @@ def lodge(evaluation_id: int):
 
 @keberatan.route("/<int:objection_id>", methods=["GET", "POST"])
 def detail(objection_id: int):
-    objection = _get_or_404(Objection, objection_id)
+    objection = db.get_or_404(Objection, objection_id)
     if not permissions.can_view_objection(current_user, objection):
         return _forbidden(_("Keberatan ini hanya dapat dilihat oleh pegawai yang mengajukan, atasan pejabat penilai, dan admin."))
     evaluation = objection.evaluation
@@ -251,7 +245,7 @@ def everyone():
 
 @pelatihan.route("/<int:record_id>", methods=["GET", "POST"])
 def record(record_id: int):
-    record = _get_or_404(TrainingRecord, record_id)
+    record = db.get_or_404(TrainingRecord, record_id)
     if not permissions.can_view_training(current_user, record.employee):
         return _forbidden(_("Catatan pelatihan ini hanya untuk pegawai yang bersangkutan, pejabat penilainya, dan admin."))
     allowed = training_rules.allowed_statuses(current_user, record)
@@ -312,7 +306,7 @@ def catalogue():
 @pelatihan.route("/katalog/baru", methods=["GET", "POST"])
 @pelatihan.route("/katalog/<int:course_id>", methods=["GET", "POST"])
 def course_form(course_id: int | None = None):
-    course = _get_or_404(TrainingCourse, course_id) if course_id else None
+    course = db.get_or_404(TrainingCourse, course_id) if course_id else None
     if (refused := _catalogue_admin()) is not None:
         return refused
     form = CourseForm(obj=course)
@@ -339,7 +333,7 @@ def course_form(course_id: int | None = None):
 
 
 def _set_active(course_id: int, active: bool):
-    course = _get_or_404(TrainingCourse, course_id)
+    course = db.get_or_404(TrainingCourse, course_id)
     if (refused := _catalogue_admin()) is not None:
         return refused
     if ConfirmForm().validate_on_submit():
@@ -411,7 +405,7 @@ def own_history():
 
 @riwayat.route("/pegawai/<int:employee_id>")
 def employee_history(employee_id: int):
-    person = _get_or_404(Employee, employee_id)
+    person = db.get_or_404(Employee, employee_id)
     if not permissions.can_view_history(current_user, person):
         return _forbidden(_("Riwayat ini hanya untuk pegawai yang bersangkutan, pejabat penilai dan atasannya, serta admin."))
     return render_template("skp/followup_history.html", employee=person, years=worklists.history(person.id),

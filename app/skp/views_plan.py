@@ -60,12 +60,6 @@ def _forbidden(message):
     return render_template("errors/error.html", status=403, title=_("Akses ditolak"), message=str(message)), 403
 
 
-def _get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
 
 def _plan_or_404(plan_id: int) -> Plan:
     plan = planning.load_plan(plan_id)
@@ -308,7 +302,7 @@ def result_new(plan_id: int):
 
 @bp.route("/rhk/<int:result_id>", methods=["GET", "POST"])
 def result_edit(result_id: int):
-    result = _get_or_404(PlanResult, result_id)
+    result = db.get_or_404(PlanResult, result_id)
     plan = result.plan
     if (refused := _editable_or_403(plan)) is not None:
         return refused
@@ -333,7 +327,7 @@ def result_edit(result_id: int):
 
 @bp.route("/rhk/<int:result_id>/hapus", methods=["POST"])
 def result_delete(result_id: int):
-    result = _get_or_404(PlanResult, result_id)
+    result = db.get_or_404(PlanResult, result_id)
     plan_id = result.plan_id
     if (refused := _editable_or_403(result.plan)) is not None:
         return refused
@@ -381,7 +375,7 @@ def _indicator_page(form, plan_id: int, result_id: int, indicator_id: int | None
 
 @bp.route("/rhk/<int:result_id>/iki/baru", methods=["GET", "POST"])
 def indicator_new(result_id: int):
-    result = _get_or_404(PlanResult, result_id)
+    result = db.get_or_404(PlanResult, result_id)
     plan = result.plan
     if (refused := _editable_or_403(plan)) is not None:
         return refused
@@ -404,7 +398,7 @@ def indicator_new(result_id: int):
 
 @bp.route("/iki/<int:indicator_id>", methods=["GET", "POST"])
 def indicator_edit(indicator_id: int):
-    indicator = _get_or_404(PlanIndicator, indicator_id)
+    indicator = db.get_or_404(PlanIndicator, indicator_id)
     result = indicator.result
     plan = result.plan
     if (refused := _editable_or_403(plan)) is not None:
@@ -430,7 +424,7 @@ def indicator_edit(indicator_id: int):
 
 @bp.route("/iki/<int:indicator_id>/hapus", methods=["POST"])
 def indicator_delete(indicator_id: int):
-    indicator = _get_or_404(PlanIndicator, indicator_id)
+    indicator = db.get_or_404(PlanIndicator, indicator_id)
     plan = indicator.result.plan
     plan_id = plan.id
     if (refused := _editable_or_403(plan)) is not None:
