@@ -690,8 +690,10 @@ def finalise(user: User, evaluation: Evaluation, version: int | None, today: dat
     _record("evaluation.finalise", evaluation, before,
             reason="; ".join(warnings) if warnings else None)
     _notify_final(evaluation)
-    # Follow-up: the rule set's training recommendations become records.
-    recommend_training(evaluation)
+    # Follow-up: the rule set's training recommendations become records. The
+    # full input goes along: region rules read complaints, training and
+    # sessions, which the stored ``inputs`` (the penilai's entries) lack.
+    recommend_training(evaluation, evaluation_input=build_input(evaluation).input)
     return warnings
 
 
