@@ -90,6 +90,23 @@ def test_a_final_evaluation_recommends_training_once(scope):
     assert notes == 1
 
 
+def test_the_same_need_later_in_the_year_is_not_recommended_again(scope):
+    first = db.session.get(Evaluation, scope.weak_evaluation_id)
+    training.recommend_training(first)
+    q4 = db.session.scalar(select(Period).where(Period.kind == PeriodKind.QUARTER, Period.sequence == 4))
+    later = Evaluation(plan_id=scope.cycle.plan_id, period_id=q4.id, evaluator_id=scope.penilai_id,
+                       status=EvaluationStatus.FINAL, predikat_code="baik", predikat_label="Baik",
+                       inputs=WEAK_INPUTS, result=WEAK_RESULT, rule_set_code="nasional")
+    db.session.add(later)
+    db.session.flush()
+    assert training.recommend_training(later) == []  # both needs are still open this year
+    for record in _records(scope, first.id):
+        record.status = TrainingStatus.COMPLETED
+    db.session.flush()
+    again = training.recommend_training(later)  # done once; weak again: a new recommendation
+    assert sorted(r.recommendation_code for r in again) == ["manajemen-waktu", "pelayanan-prima"]
+
+
 def test_a_draft_recommends_nothing(scope):
     draft = db.session.get(Evaluation, scope.cycle.evaluation_id)
     draft.inputs, draft.result = WEAK_INPUTS, WEAK_RESULT

@@ -98,10 +98,15 @@ def recommend_training(evaluation: Evaluation, result: PeriodResult | None = Non
     if not recommendations:
         return []
     employee_id = evaluation.plan.employee_id
-    existing = set(db.session.scalars(
-        select(TrainingRecord.recommendation_code).where(TrainingRecord.evaluation_id == evaluation.id)))
-    courses = _courses_by_topic()
     year = evaluation.period.year
+    # One open recommendation per need and year: a weakness seen again in the
+    # next quarter (or in the annual result) does not pile up duplicates.
+    existing = set(db.session.scalars(
+        select(TrainingRecord.recommendation_code).where(
+            TrainingRecord.employee_id == employee_id,
+            (TrainingRecord.evaluation_id == evaluation.id)
+            | ((TrainingRecord.year == year) & TrainingRecord.status.in_(OPEN_STATUSES)))))
+    courses = _courses_by_topic()
     created = []
     for rec in recommendations:
         if rec.code in existing:
