@@ -344,7 +344,7 @@ def test_distribution_block_refuses_and_warn_allows(app, client):
     token = csrf_token(client, unit_url)
     assert client.post(unit_url, data={"csrf_token": token, "organisation_predikat": "baik"}).status_code == 302
     page = client.get(unit_url).get_data(as_text=True)
-    assert "butuh_perbaikan/kurang paling sedikit 1 orang" in page and "tidak dapat difinalkan" in page
+    assert "Butuh Perbaikan/Kurang/Misconduct paling sedikit 1 orang" in page and "tidak dapat difinalkan" in page
     refused = _finalise(client, "walesi", s1)
     assert refused.status_code == 422 and "melanggar kurva" in refused.get_data(as_text=True)
     with app.app_context():
@@ -581,3 +581,30 @@ def test_a_final_evaluation_is_never_recomputed(app):
         db.session.commit()
         with pytest.raises(service.EvaluationError):
             service.recompute(ev)
+
+
+def test_finalising_passes_the_full_input_to_the_regions_training_rules(app, client):
+    """Regression: Salor's rule recommends ethics training for a substantiated
+    complaint in the period; finalising must hand the plugin the complaints
+    (not only the penilai's stored entries), or the recommendation never comes."""
+    from app.publik.models import Complaint, ComplaintCategory, ComplaintStatus
+
+    with app.app_context():
+        o = _setup("salor")
+        ids = _plan(o, [("SLR-DOK-02", "Dokumen diselesaikan", "kuantitas", "higher", "dokumen", 1200, 1200)],
+                    {0: {1: 100}})
+        with tenant_scope(o.tenant):
+            db.session.add(Complaint(tracking_code="ABCDEFGHJKMN", category=ComplaintCategory.PERILAKU,
+                                     unit_id=o.unit_id, employee_id=o.pegawai_id, description="Petugas kasar.",
+                                     status=ComplaintStatus.DIJAWAB, substantiated=True,
+                                     received_on=date(YEAR, 1, 15)))
+            db.session.commit()
+    login(client, "salor", "penilai")
+    ev_id = _start(client, "salor", ids["plan_id"], ids["periods"][1])
+    assert _rate(client, "salor", ev_id, **_behaviours(100), component_0=100, component_1=100,
+                 component_2=100).status_code == 302
+    assert _finalise(client, "salor", ev_id).status_code == 302
+    with app.app_context(), tenant_scope(o.tenant):
+        codes = set(db.session.scalars(select(m.TrainingRecord.recommendation_code)
+                                       .where(m.TrainingRecord.evaluation_id == ev_id)))
+    assert "etika-pelayanan" in codes

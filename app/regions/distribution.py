@@ -57,10 +57,17 @@ def _count(share: float, n: int, round_up: bool) -> int:
     return math.ceil(exact) if round_up else math.floor(exact)
 
 
+def _predikat_labels(rs: RuleSet) -> dict[str, str]:
+    """Code → label ("butuh_perbaikan" → "Butuh Perbaikan") for messages people read."""
+    scheme = rs.scheme
+    entries = getattr(scheme, "predikat", None) or getattr(scheme, "bands", None) or ()
+    return {entry.code: entry.label for entry in entries}
+
+
 def _check_rule(rule: QuotaRule, counts: Counter, n: int, rounding: SmallUnitRounding,
-                steps: list[str]) -> list[QuotaViolation]:
+                steps: list[str], labels: Mapping[str, str]) -> list[QuotaViolation]:
     actual = sum(counts[p] for p in rule.predikat)
-    names = "/".join(rule.predikat)
+    names = "/".join(labels.get(code, code) for code in rule.predikat)
     lenient = rounding is SmallUnitRounding.LENIENT
     problems = []
     if rule.at_most is not None:
@@ -103,6 +110,7 @@ def check_distribution(
             steps.append(f"tidak ada kuota untuk predikat organisasi {organisation_predikat}")
         else:
             for rule in quota.rules:
-                violations += _check_rule(rule, counts, len(employee_predikat), policy.rounding, steps)
+                violations += _check_rule(rule, counts, len(employee_predikat), policy.rounding, steps,
+                                          _predikat_labels(rs))
     return DistributionCheck(rs.code, rs.version, policy.mode.value, organisation_predikat,
                              dict(counts), tuple(violations), tuple(steps))
