@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
+from flask import g, url_for
 from markupsafe import escape
 from sqlalchemy import func, select, text
 
+from app import audit
+from app.audit import AuditEntry
 from app.auth.models import User
 from app.demo import names
 from app.demo.organisations import PLANS, position_code
@@ -17,7 +21,36 @@ from app.org.hierarchy import direct_reports, supervisor_of
 from app.org.models import ActingAssignment, ActingKind, Employee, Position, PositionKind, Unit
 from app.org.nip import SEX_DIGIT, EmployeeType, validate_nip
 from app.periods.models import Period, PeriodKind
+from app.publik.models import Complaint, ComplaintStatus, FollowUpItem, Publication, SurveyResponse
+from app.publik.periods import ReportingPeriod
+from app.publik.surveys import unit_ikm
+from app.regions import scoring
+from app.regions.inputs import TrainingParticipation
+from app.regions.manager import regions
+from app.skp import evaluation as evaluations
+from app.skp.models import (
+    Evaluation,
+    EvaluationStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceReview,
+    FeedbackMessage,
+    FeedbackSession,
+    Notification,
+    Objection,
+    ObjectionStatus,
+    PeerRating,
+    Plan,
+    PlanIndicator,
+    PlanResult,
+    PlanStatus,
+    Realisation,
+    TrainingCourse,
+    TrainingRecord,
+    TrainingStatus,
+)
 from app.tenancy import TenantRef, all_tenants, tenant_scope
+from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, login, make_tenant
 
 # Two tenants on different rule sets; the slugs are not region names, so the
@@ -39,10 +72,11 @@ def _onboard(specs: dict[str, str]) -> dict[str, TenantRef]:
 
 @pytest.fixture
 def seeded(app, demo_mode):
-    """Two onboarded tenants, seeded once; yields their refs and the progress lines."""
+    """Two onboarded tenants, their organisations seeded once (the year in
+    progress is tested below); yields their refs and the progress lines."""
     with app.app_context():
         refs = _onboard(TENANTS)
-        lines = list(seed_all())
+        lines = list(seed_all(with_cycle=False))
         db.session.remove()
     return refs, lines
 
@@ -65,7 +99,7 @@ def _account_employee(username: str) -> Employee:
 
 def test_progress_lines_name_each_tenant_and_the_operator(seeded):
     _refs, lines = seeded
-    assert lines[0].startswith("kota-a: ") and "employees" in lines[0] and "4 accounts" in lines[0]
+    assert lines[0].startswith("kota-a: ") and "employees" in lines[0] and "4 demo accounts" in lines[0]
     assert lines[1].startswith("kota-b: ")
     assert lines[-1] == "platform: account operator created"
 
@@ -229,7 +263,7 @@ def test_running_the_seed_again_changes_nothing(app, seeded):
         before = {slug: _counts(ref) for slug, ref in refs.items()}
         with all_tenants("test"):
             hashes = dict(db.session.execute(select(User.id, User.password_hash)).all())
-        lines = list(seed_all())
+        lines = list(seed_all(with_cycle=False))
         after = {slug: _counts(ref) for slug, ref in refs.items()}
         with all_tenants("test"):
             assert dict(db.session.execute(select(User.id, User.password_hash)).all()) == hashes
@@ -244,7 +278,7 @@ def test_a_tenant_onboarded_later_is_seeded_without_touching_the_others(app, see
     with app.app_context():
         before = _counts(refs["kota-a"])
         new = _onboard({"kota-c": "walesi"})["kota-c"]
-        lines = list(seed_all())
+        lines = list(seed_all(with_cycle=False))
         assert "skipped" in lines[0] and "skipped" in lines[1]
         assert lines[2].startswith("kota-c: ") and "skipped" not in lines[2]
         assert _counts(refs["kota-a"]) == before
@@ -269,17 +303,28 @@ def _wipe(owner_engine) -> None:
 
 
 def test_the_same_tenant_gets_the_same_data_on_every_fresh_seed(app, demo_mode, owner_engine):
-    def snapshot() -> list[tuple[str, str, str, str]]:
+    """People, and on the same day the same year in progress."""
+    def snapshot() -> tuple[list, list, list]:
         ref = _onboard({"kota-a": "ambon"})["kota-a"]
-        list(seed_all())
+        list(seed_all(today=date.today()))
         with tenant_scope(ref):
-            return [(e.nip, e.name, e.sex.value, e.position.code) for e in _employees(ref)]
+            people = [(e.nip, e.name, e.sex.value, e.position.code) for e in _employees(ref)]
+            plans = db.session.execute(
+                select(Employee.nip, Plan.status, PlanIndicator.indicator_code, PlanIndicator.target_upper)
+                .join(Plan, Plan.employee_id == Employee.id).outerjoin(PlanResult, PlanResult.plan_id == Plan.id)
+                .outerjoin(PlanIndicator, PlanIndicator.result_id == PlanResult.id)
+                .order_by(Employee.nip, PlanIndicator.indicator_code)).all()
+            scores = db.session.execute(
+                select(Employee.nip, Period.sequence, Evaluation.status, Evaluation.predikat_code, Evaluation.score)
+                .join(Plan, Evaluation.plan_id == Plan.id).join(Employee, Plan.employee_id == Employee.id)
+                .join(Period, Evaluation.period_id == Period.id).order_by(Employee.nip, Period.sequence)).all()
+            return people, [tuple(r) for r in plans], [tuple(r) for r in scores]
 
     with app.app_context():
         first = snapshot()
         _wipe(owner_engine)
         second = snapshot()
-    assert first == second and len(first) >= 40
+    assert first == second and len(first[0]) >= 40 and len(first[1]) > 40 and first[2]
 
 
 def test_the_seed_refuses_to_run_outside_demo_mode(app, app_context, monkeypatch):
@@ -344,18 +389,101 @@ def test_every_region_plan_is_well_formed(region):
     assert sum(p.holders for p in kasi.reports if not p.kind.single_holder) >= 3
 
 
-def test_all_five_regions_seed_as_make_demo_does(app, demo_mode):
-    regions = {"sawahlunto": "sawahlunto", "ambon": "ambon", "salor": "salor",
-               "palangkaraya": "palangkaraya", "walesi": "walesi", "kota-x": "nasional"}
+# --- early in the year: last year is worked through, this year holds the plans -----------
+
+def test_early_in_the_year_last_year_is_worked_through_and_this_year_planned(app, demo_mode):
+    this_year = date.today().year
+    early = date(this_year, 1, 2)  # no sub-period of this year has ended
     with app.app_context():
-        refs = _onboard(regions)
+        ref = _onboard({"walesi": "walesi"})["walesi"]
+        lines = list(seed_all(today=early))
+        assert f"year {this_year - 1} worked through" in lines[0]
+        with tenant_scope(ref):
+            pegawai = _account_employee("pegawai")
+            plans = {p.period.year: p for p in db.session.scalars(select(Plan).where(Plan.employee_id == pegawai.id))}
+            assert plans[this_year - 1].status is PlanStatus.AGREED
+            assert plans[this_year].status is PlanStatus.AGREED
+            assert plans[this_year].copied_from_id == plans[this_year - 1].id  # "start from last year's plan"
+            last_year_subs = plans[this_year - 1].period.children
+            realised = {r.period_id for r in db.session.scalars(
+                select(Realisation).join(PlanIndicator).join(PlanResult)
+                .where(PlanResult.plan_id == plans[this_year - 1].id))}
+            assert realised == {p.id for p in last_year_subs}
+            assert not db.session.scalar(select(func.count(Realisation.id)).join(Period).where(
+                Period.year == this_year))
+            finals = db.session.scalars(select(Evaluation).where(Evaluation.status == EvaluationStatus.FINAL)).all()
+            assert finals and {e.period.year for e in finals} == {this_year - 1}
+            [objection] = db.session.scalars(select(Objection)).all()
+            assert objection.status is ObjectionStatus.OPEN and objection.lodged_at.date() <= objection.deadline
+            assert objection.deadline >= early
+            states = set(db.session.scalars(select(Plan.status).join(Period).where(Period.year == this_year)))
+            assert states == set(PlanStatus)
+
+
+# --- the year in progress: all five regions as `make demo` seeds them -------------------
+# These tests share one seeded database (seeding five regions takes a while):
+# the module's own clean-up below leaves it alone until the last of them has
+# run. Keep them together, at the end of the file.
+
+REGIONS = {"sawahlunto": "sawahlunto", "ambon": "ambon", "salor": "salor",
+           "palangkaraya": "palangkaraya", "walesi": "walesi", "kota-x": "nasional"}
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, owner_engine):
+    """conftest's clean-up, except after tests that share the seeded year."""
+    yield
+    if "year" in request.fixturenames or "app" not in request.fixturenames:
+        return
+    with request.getfixturevalue("app").app_context():
+        _wipe(owner_engine)
+
+
+@pytest.fixture(scope="module")
+def year(app, owner_engine):
+    """All five regions (and a national one) seeded once; yields refs and the progress lines."""
+    demo_mode, app.config["DEMO_MODE"] = app.config.get("DEMO_MODE"), True
+    with app.app_context():
+        _wipe(owner_engine)
+        refs = _onboard(REGIONS)
         lines = list(seed_all())
-        assert len(lines) == len(regions) + 1
+        db.session.remove()
+    yield refs, lines
+    app.config["DEMO_MODE"] = demo_mode
+    with app.app_context():
+        _wipe(owner_engine)
+
+
+def _history() -> tuple[Period, list[Period]]:
+    """The year that was worked through and its sub-periods that have ended (as the seed decides)."""
+    today = date.today()
+    current = db.session.scalar(select(Period).where(Period.year == today.year, Period.kind == PeriodKind.YEAR))
+    subs = sorted(current.children, key=lambda p: p.starts_on) or [current]
+    passed = [p for p in subs if p.ends_on < today]
+    if passed:
+        return current, passed
+    last = db.session.scalar(select(Period).where(Period.year == today.year - 1, Period.kind == PeriodKind.YEAR))
+    return last, sorted(last.children, key=lambda p: p.starts_on) or [last]
+
+
+def _plan_of(employee: Employee, period: Period) -> Plan:
+    return db.session.scalar(select(Plan).where(Plan.employee_id == employee.id, Plan.period_id == period.id))
+
+
+def test_all_five_regions_seed_as_make_demo_does(app, year):
+    refs, lines = year
+    assert len(lines) == len(REGIONS) + 1
+    assert all("worked through" in line and "1 open objection" in line for line in lines[:-1]), lines
+    with app.app_context():
         for slug, ref in refs.items():
             counts = _counts(ref)
             assert 40 <= counts["Employee"] <= 70, slug
-            assert counts["User"] == 4 and counts["ActingAssignment"] >= 1
+            assert counts["ActingAssignment"] >= 1
             with tenant_scope(ref):
+                # Every employee acts in the cycle under their own account; only the demo four sign in.
+                assert counts["User"] == counts["Employee"] + 1
+                with_password = set(db.session.scalars(select(User.username).where(User.password_hash.is_not(None))))
+                assert with_password == set(ACCOUNTS)
                 penilai = _account_employee("penilai")
                 assert _account_employee("pegawai") in direct_reports(penilai)
                 assert supervisor_of(penilai) == _account_employee("atasan")
@@ -367,3 +495,195 @@ def test_all_five_regions_seed_as_make_demo_does(app, demo_mode):
             assert "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in unit_names
             penilai = _account_employee("penilai")
             assert penilai.position.unit.name == "Dinas Kependudukan dan Pencatatan Sipil"
+
+
+def test_every_region_has_plans_in_every_state(app, year):
+    refs, _lines = year
+    with app.app_context():
+        for slug, ref in refs.items():
+            with tenant_scope(ref):
+                plans = db.session.scalars(select(Plan).join(Period).where(Period.year == date.today().year)).all()
+                assert {p.status for p in plans} == set(PlanStatus), slug
+                assert all(p.return_notes for p in plans if p.status is PlanStatus.RETURNED)
+                assert all(p.agreed_by_id for p in plans if p.status is PlanStatus.AGREED)
+                # Across the organisation, not only in the demo team.
+                assert len({p.unit_name for p in plans if p.status is PlanStatus.AGREED}) >= 3, slug
+
+
+def test_the_demo_pegawai_plan_is_agreed_with_library_indicators_and_realisations(app, year):
+    refs, _lines = year
+    with app.app_context():
+        for slug, ref in refs.items():
+            rule_set = regions().get(REGIONS[slug])
+            with tenant_scope(ref):
+                history, passed = _history()
+                plan = _plan_of(_account_employee("pegawai"), history)
+                assert plan.status is PlanStatus.AGREED, slug
+                indicators = [i for r in plan.results for i in r.indicators]
+                assert len(indicators) >= 3
+                assert all(rule_set.indicator(i.indicator_code) is not None for i in indicators), slug
+                assert any(i.direction == "lower" or i.target_lower < i.target_upper for i in indicators), slug
+                assert any(r.supports_id for r in plan.results)  # cascaded from the penilai's RHK
+                assert any(b.expectation for b in plan.behaviours)
+                realised = {(r.indicator_id, r.period_id) for r in db.session.scalars(
+                    select(Realisation).where(Realisation.indicator_id.in_([i.id for i in indicators])))}
+                assert realised == {(i.id, p.id) for i in indicators for p in passed}, slug
+                links = db.session.scalars(select(Evidence).join(Realisation).where(
+                    Realisation.indicator_id.in_([i.id for i in indicators]))).all()
+                assert links and all(e.kind is EvidenceKind.LINK and e.url.startswith("https://") for e in links)
+                assert {e.review for e in links} >= {EvidenceReview.ACCEPTED}
+        with tenant_scope(refs["salor"]):
+            history, _passed = _history()
+            codes = {i.indicator_code for r in _plan_of(_account_employee("pegawai"), history).results
+                     for i in r.indicators}
+            assert "SLR-DOK-01" in codes  # document processing time, lower is better
+
+
+def test_final_evaluations_match_a_recomputation_from_their_snapshot(app, year):
+    refs, _lines = year
+    with app.test_request_context():
+        for slug, ref in refs.items():
+            with tenant_scope(ref):
+                finals = db.session.scalars(select(Evaluation).where(
+                    Evaluation.status == EvaluationStatus.FINAL)).all()
+                assert finals, slug
+                for evaluation in finals:
+                    assert evaluation.snapshot["code"] == REGIONS[slug]
+                    # The input as it was when finalised: training completed since
+                    # then counts from now on, not for a frozen result.
+                    current = evaluations.build_input(evaluation).input
+                    then = replace(current, training=TrainingParticipation(
+                        evaluation.result["inputs"]["training_hours"], current.training.sessions))
+                    again = scoring.period_result(evaluation.snapshot, then)
+                    assert (again.predikat_code, again.score) == (evaluation.predikat_code, evaluation.score), slug
+                    assert evaluation.delivered_on <= date.today()
+                if slug == "ambon":  # 360°: peers rated every final evaluation
+                    assert all(db.session.scalar(select(func.count(PeerRating.id)).where(
+                        PeerRating.evaluation_id == e.id, PeerRating.rater_role == "rekan")) for e in finals)
+                if slug in ("walesi", "kota-x"):  # the matrix: the penilai's ratings
+                    assert all(e.inputs.get("hasil_kerja_rating") and e.inputs.get("perilaku_rating") for e in finals)
+                if slug == "palangkaraya":  # a face-to-face session in every finalised period
+                    for e in finals:
+                        assert db.session.scalar(select(func.count(FeedbackSession.id)).where(
+                            FeedbackSession.plan_id == e.plan_id, FeedbackSession.period_id == e.period_id,
+                            FeedbackSession.face_to_face))
+
+
+def test_one_open_objection_within_its_window_waits_for_the_atasan(app, year):
+    refs, _lines = year
+    with app.app_context():
+        for slug, ref in refs.items():
+            with tenant_scope(ref):
+                [objection] = db.session.scalars(select(Objection)).all()
+                evaluation = objection.evaluation
+                window = regions().get(REGIONS[slug]).objection_window_days
+                assert objection.status is ObjectionStatus.OPEN, slug
+                assert objection.deadline == evaluation.delivered_on + timedelta(days=window)
+                assert evaluation.delivered_on <= objection.lodged_at.date() <= objection.deadline
+                assert objection.decider_id == _account_employee("atasan").id
+                lodger = db.session.get(User, objection.lodged_by_id)
+                assert lodger.employee_id == evaluation.plan.employee_id
+                assert lodger.employee in direct_reports(_account_employee("penilai"))
+                # The penilai also has a draft to finish and feedback in the thread.
+                assert db.session.scalar(select(func.count(Evaluation.id)).where(
+                    Evaluation.status == EvaluationStatus.DRAFT)) or slug == "kota-x"
+                assert db.session.scalar(select(func.count(FeedbackMessage.id))) >= 4
+
+
+def test_training_notifications_and_the_citizens_side(app, year):
+    refs, _lines = year
+    with app.app_context():
+        for slug, ref in refs.items():
+            rule_set = regions().get(REGIONS[slug])
+            with tenant_scope(ref):
+                courses = db.session.scalars(select(TrainingCourse)).all()
+                assert {rule.code for rule in rule_set.training} <= {t for c in courses for t in c.topics}
+                records = db.session.scalars(select(TrainingRecord)).all()
+                assert records and all(r.evaluation_id for r in records), slug
+                assert all(r.recommendation_code in r.course.topics for r in records if r.course)
+                assert {TrainingStatus.ENROLLED, TrainingStatus.COMPLETED} <= {r.status for r in records}
+                pegawai_user = db.session.scalar(select(User).where(User.username == "pegawai"))
+                inbox = db.session.scalars(select(Notification).where(Notification.user_id == pegawai_user.id)).all()
+                assert any(n.read_at is None for n in inbox) and any(n.read_at for n in inbox)
+                assert all(n.link is None or n.link.startswith(f"/{slug}/") for n in inbox)
+                unit = _account_employee("pegawai").position.unit
+                assert unit_ikm(unit.id, ReportingPeriod.calendar_year(date.today().year)) is not None or \
+                    date.today().month < 4
+                assert db.session.scalar(select(func.count(SurveyResponse.id))) >= 50
+                statuses = set(db.session.scalars(select(Complaint.status)))
+                assert statuses == set(ComplaintStatus), slug
+                assert db.session.scalar(select(func.count(Publication.id))) >= 1
+                follow_ups = db.session.scalars(select(FollowUpItem)).all()
+                if slug == "salor":
+                    # A substantiated complaint about a team member: the rule set's
+                    # follow-ups for the penilai, and ethics training from the evaluation.
+                    assert {f.kind for f in follow_ups} == {"evaluasi_ulang", "pelatihan"}
+                    assert {f.supervisor_id for f in follow_ups} == {_account_employee("penilai").id}
+                    assert "etika-pelayanan" in {r.recommendation_code for r in records}
+                else:
+                    assert follow_ups == []
+
+
+def test_the_audit_trail_of_every_region_verifies(app, year):
+    refs, _lines = year
+    with app.app_context(), all_tenants("test"):
+        for slug in refs:
+            tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+            assert audit.verify(tenant).ok, slug
+
+
+def test_each_demo_account_sees_its_work_on_the_home_page(app, year):
+    refs, _lines = year
+    password = app.config["DEMO_PASSWORD"]
+    for slug, ref in refs.items():
+        with app.test_request_context(), tenant_scope(ref):
+            g.tenant = db.session.get(Tenant, ref.id)
+            penilai = _account_employee("penilai")
+            history, _passed = _history()
+            submitted = db.session.scalars(select(Plan).where(
+                Plan.status == PlanStatus.SUBMITTED, Plan.employee_id.in_([e.id for e in direct_reports(penilai)]))
+            ).all()
+            this_year = db.session.scalar(select(Period).where(Period.year == date.today().year,
+                                                               Period.kind == PeriodKind.YEAR))
+            pegawai_plan = _plan_of(_account_employee("pegawai"), this_year)
+            objection = db.session.scalar(select(Objection))
+            expected = {
+                # This sub-period's realisations still to record.
+                "pegawai": [pegawai_plan.results[0].indicators[0].name],
+                "penilai": [url_for("skp.plan_view", plan_id=p.id) for p in submitted],
+                "atasan": [objection.evaluation.plan.employee.name],
+                "admin": [_account_employee("pegawai").position.unit.name],
+            }
+            assert submitted or history.year != date.today().year, slug
+        for username, needles in expected.items():
+            client = app.test_client()
+            assert login(client, slug, username, password).status_code == 302
+            page = client.get(f"/{slug}/")
+            assert page.status_code == 200, (slug, username)
+            html = page.get_data(as_text=True)
+            for needle in needles:
+                assert str(escape(needle)) in html, (slug, username, needle)
+
+
+def test_running_the_seed_again_keeps_the_year(app, year):
+    refs, _lines = year
+    models = (Plan, PlanIndicator, Realisation, Evidence, Evaluation, Objection, TrainingRecord,
+              Notification, SurveyResponse, Complaint, AuditEntry, User)
+
+    def counts() -> dict:
+        out = {}
+        for slug, ref in refs.items():
+            with tenant_scope(ref):
+                out[slug] = {m.__name__: db.session.scalar(select(func.count(m.id))) for m in models}
+        return out
+
+    with app.app_context():
+        demo_mode, app.config["DEMO_MODE"] = app.config.get("DEMO_MODE"), True
+        try:
+            before = counts()
+            lines = list(seed_all())
+            after = counts()
+        finally:
+            app.config["DEMO_MODE"] = demo_mode
+    assert after == before
+    assert all("already seeded" in line and "skipped" in line for line in lines[:-1]), lines

@@ -6,12 +6,19 @@ screens call (``save_unit``, ``save_position``, ``save_employee``,
 ``assign_acting``, ``save_user``), so the data obeys the same rules; a Plt in
 each vacant structural post; the demo accounts ``admin``, ``penilai``,
 ``atasan`` and ``pegawai``; the current year's periods per the rule set's
-scheme. A tenant that already has employees is left alone (only the current
-year is opened if missing), so running the seed again changes nothing.
-Finally the platform account ``operator``. All with ``DEMO_PASSWORD``.
+scheme. Then a year in progress (``cycle.seed_cycle``): plans in every
+state, realisations, evidence, feedback, final evaluations, an open
+objection, training, notifications, survey responses and complaints, all
+through the appraisal and public services, dated relative to today.
 
-Random choices come from a generator seeded with the tenant slug: the same
-tenant gets the same people on every run.
+A tenant that already has employees keeps its organisation (only the current
+year is opened if missing); one that already has plans keeps its year. So
+running the seed again changes nothing. Finally the platform account
+``operator``. The demo accounts get ``DEMO_PASSWORD``; the other employees'
+accounts have no password.
+
+Random choices come from generators seeded with the tenant slug: the same
+tenant gets the same people on every run, and the same year on the same day.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from sqlalchemy import func, select
 from app.auth.accounts import UserData, save_user
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
+from app.demo import cycle
 from app.demo.names import STYLES
 from app.demo.organisations import OrgPlan, Post, UnitPlan, plan_for, position_code
 from app.demo.people import PersonFactory
@@ -80,23 +88,28 @@ class TenantReport:
     accounts: int = 0
     acting: int = 0
     periods: str = ""
+    cycle: str = ""
     notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        if not self.seeded:
+        if not self.seeded and not self.cycle:
             text = f"{self.slug}: already seeded ({self.employees} employees), skipped"
+        elif not self.seeded:
+            text = f"{self.slug}: organisation already seeded ({self.employees} employees)"
         else:
             text = (f"{self.slug}: {self.units} units, {self.positions} positions, "
-                    f"{self.employees} employees ({self.pppk} PPPK), {self.accounts} accounts, "
+                    f"{self.employees} employees ({self.pppk} PPPK), {self.accounts} demo accounts, "
                     f"{self.acting} Plt")
-        parts = [text] + ([self.periods] if self.periods else []) + self.notes
-        return "; ".join(parts)
+        parts = [text] + ([self.periods] if self.periods else []) + ([self.cycle] if self.cycle else [])
+        return "; ".join(parts + self.notes)
 
 
-def seed_all() -> Iterator[str]:
+def seed_all(today: date | None = None, with_cycle: bool = True) -> Iterator[str]:
     """Seed every tenant; yields one progress line per tenant, then the operator.
 
-    Raises ``DemoSeedError`` at once (not on first iteration) outside demo mode.
+    ``today`` (default: the real date) is the day the year in progress is
+    drawn up for; ``with_cycle=False`` seeds the organisations only. Raises
+    ``DemoSeedError`` at once (not on first iteration) outside demo mode.
     """
     if not current_app.config.get("DEMO_MODE"):
         raise DemoSeedError("Demo data is only seeded in demo mode (KINERJA_DEMO=1).")
@@ -104,10 +117,10 @@ def seed_all() -> Iterator[str]:
     for username in (*ACCOUNTS, OPERATOR):
         if problems := password_problems(password, username):
             raise DemoSeedError(f"DEMO_PASSWORD is not acceptable for {username}: {' '.join(problems)}")
-    return _seed_all(password)
+    return _seed_all(password, today or date.today(), with_cycle)
 
 
-def _seed_all(password: str) -> Iterator[str]:
+def _seed_all(password: str, today: date, with_cycle: bool) -> Iterator[str]:
     with all_tenants("demo seed"):
         tenants = [TenantInfo(t.id, t.slug, t.rule_set_code, t.active)
                    for t in db.session.scalars(select(Tenant).order_by(Tenant.slug))]
@@ -121,6 +134,15 @@ def _seed_all(password: str) -> Iterator[str]:
             try:
                 report = seed_tenant(info, password)
                 db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+        # The year in progress runs in a request bound to the tenant (links, g.tenant).
+        with cycle.tenant_request(info.ref):
+            try:
+                if with_cycle and not cycle.cycle_seeded():
+                    report.cycle = cycle.seed_cycle(today, random.Random(f"kinerja-demo-cycle:{info.slug}")).line()
+                    db.session.commit()
             except Exception:
                 db.session.rollback()
                 raise
@@ -179,7 +201,7 @@ def _count(report: TenantReport) -> None:
     report.positions = scalar(select(func.count(Position.id)))
     report.employees = scalar(select(func.count(Employee.id)))
     report.pppk = scalar(select(func.count(Employee.id)).where(Employee.employee_type == EmployeeType.PPPK))
-    report.accounts = scalar(select(func.count(User.id)))
+    report.accounts = scalar(select(func.count(User.id)).where(User.password_hash.is_not(None)))
     report.acting = scalar(select(func.count(ActingAssignment.id)))
 
 
