@@ -109,7 +109,7 @@ STATE_WEIGHTS = (("agreed", 55), ("submitted", 15), ("returned", 10), ("draft", 
 # Unit kinds citizens are served by (survey and complaint targets).
 SERVICE_KINDS = {UnitKind.DINAS, UnitKind.BADAN, UnitKind.KANTOR, UnitKind.KECAMATAN, UnitKind.KELURAHAN,
                  UnitKind.PUSKESMAS, UnitKind.RSUD, UnitKind.SEKOLAH}
-SURVEYS_PER_QUARTER = (3, 6)
+SURVEYS_PER_QUARTER = (6, 14)  # enough per unit that the public page shows the IKM (threshold 5)
 UNREAD_KEPT = 4  # per account, the newest notifications stay unread
 
 
