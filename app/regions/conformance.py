@@ -16,7 +16,7 @@ module, then use ``region_registry`` / ``region_rule_sets``; or call
 
 What is checked, per rule set the plugin registers: the start-up validation
 (weights, codes, bands, referenced indicators, settings defaults); at least
-two report formats, each rendering the sample data; the settings schema's
+two report formats, each rendering the sample data of its audience; the settings schema's
 defaults; every hook answering a realistic sample through the per-rule-set
 caller; every library indicator scoring at its target; and a snapshot that
 round-trips through JSON and reproduces the same results.
@@ -48,7 +48,7 @@ from app.regions.inputs import (
     UnitSatisfaction,
 )
 from app.regions.manager import RegionRegistry
-from app.regions.reports import sample_report_data
+from app.regions.reports import sample_data_for, sample_report_data
 from app.regions.scoring import PeriodResult, annual_result, period_result
 from app.regions.snapshot import restore, snapshot
 from app.regions.types import ComponentSource, Expectation, MatrixScheme, Rater, RuleSet, Target
@@ -100,8 +100,9 @@ def check_rule_set(rule_set: RuleSet) -> list[str]:
         return problems
     if len(rule_set.report_formats) < MIN_REPORT_FORMATS:
         problems.append(f"ships {len(rule_set.report_formats)} report format(s); at least {MIN_REPORT_FORMATS}")
-    data = sample_report_data()
+    internal = sample_report_data()
     for fmt in rule_set.report_formats:
+        data = sample_data_for(fmt)  # public formats get suppressed aggregates only
         try:
             output = fmt.render(data)
         except Exception as exc:  # noqa: BLE001 - reported as a problem
@@ -109,8 +110,9 @@ def check_rule_set(rule_set: RuleSet) -> list[str]:
             continue
         if not output:
             problems.append(f"report '{fmt.code}' rendered nothing")
-        if fmt.audience.value == "public" and isinstance(output, str) and data.evaluations[0].nip in output:
-            problems.append(f"public report '{fmt.code}' shows a NIP")
+        if fmt.audience.value == "public" and isinstance(output, str) and any(
+                e.nip in output or e.employee_name in output for e in internal.evaluations):
+            problems.append(f"public report '{fmt.code}' shows a name or NIP")
     for ind in rule_set.indicators:
         if ind.target is None:
             continue
@@ -180,7 +182,7 @@ def check_hooks(registry: RegionRegistry, code: str) -> list[str]:
                rules.training_recommendations(rules.period_result(weak), weak), list)
         expect("kinerja_follow_ups", rules.follow_ups(FollowUpSignal("198004112005012001")), list)
         for fmt in rs.report_formats:
-            rules.render_report(fmt.code, sample_report_data())
+            rules.render_report(fmt.code, sample_data_for(fmt))
     except Exception as exc:  # noqa: BLE001
         problems.append(f"a hook failed on the sample: {type(exc).__name__}: {exc}")
     return problems

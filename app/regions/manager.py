@@ -15,11 +15,12 @@ from app.regions.achievement import Achievement
 from app.regions.distribution import DistributionCheck
 from app.regions.errors import PluginError, PluginRuntimeError
 from app.regions.inputs import EvaluationInput, FollowUpSignal, PlanningInput
+from app.regions.reports import public_report_data
 from app.regions.scoring import AnnualResult, PeriodResult, ScoringInputError
 from app.regions.settings import apply_settings, effective_settings
 from app.regions.snapshot import snapshot
 from app.regions.training import FollowUp, TrainingRecommendation
-from app.regions.types import Indicator, RuleSet, Target
+from app.regions.types import Indicator, ReportAudience, RuleSet, Target
 from app.regions.validation import rule_set_problems
 
 __all__ = [
@@ -107,10 +108,14 @@ class RuleSetRuntime:
         return _flatten(self._call("kinerja_follow_ups", signal=signal, settings=self.settings))
 
     def render_report(self, format_code: str, data: Any) -> str | bytes:
-        """Render one of the rule set's report formats from plain data."""
+        """Render one of the rule set's report formats from plain data: a
+        ``ReportData`` for internal formats, a ``PublicReportData`` for public ones."""
         fmt = self.rule_set.report_format(format_code)
         if fmt is None:
             raise KeyError(f"Report format {format_code!r} is not in rule set {self.code}.")
+        if fmt.audience is ReportAudience.PUBLIC:
+            # A public format never sees a per-employee record (app/regions/reports.py).
+            data = public_report_data(data)
         try:
             return fmt.render(data)
         except Exception as exc:

@@ -1,8 +1,20 @@
 """Report data (plain, no database) and the renderers region report formats use.
 
-A ``ReportFormat.render`` receives a ``ReportData``. The core fills it from
-its evaluations; tests and the conformance kit fill it by hand
-(``sample_report_data``). Richer formats (PDF, XLSX) plug in the same way.
+Two contracts, by the format's ``audience``:
+
+* ``INTERNAL`` formats receive a ``ReportData``: per-employee evaluations
+  (names, NIP, indicators) for the BKPSDM's own documents and recaps.
+* ``PUBLIC`` formats receive a ``PublicReportData`` and nothing else: only
+  aggregates that have already been through small-group suppression
+  (unit × predikat counts, IKM per unit, complaint statistics, programme
+  results). A hidden figure is ``None`` and is shown as "<threshold". No
+  per-employee record ever reaches a public renderer: the runtime
+  (``RuleSetRuntime.render_report``) passes a public format its data through
+  ``public_report_data``, which drops the evaluations of a ``ReportData``.
+
+The core fills both; tests and the conformance kit fill them by hand
+(``sample_report_data``, ``sample_public_report_data``, or
+``sample_data_for(fmt)``). Richer formats (PDF, XLSX) plug in the same way.
 """
 
 from __future__ import annotations
@@ -11,10 +23,13 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from jinja2 import Environment, select_autoescape
+
+from app.regions.types import ReportAudience
 
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
@@ -65,6 +80,84 @@ class ReportData:
     generated_on: date
     evaluations: tuple[EmployeeEvaluation, ...] = ()
     programmes: tuple[ProgrammeResult, ...] = ()
+
+
+# --- what a PUBLIC format receives: suppressed aggregates only --------------------------
+
+
+@dataclass(frozen=True)
+class PredikatRow:
+    """One unit's employees per predikat, in the table's column order; ``None`` = suppressed."""
+
+    unit: str
+    counts: tuple[int | None, ...]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class PredikatTable:
+    """Employees per unit × predikat after small-group and complementary suppression."""
+
+    columns: tuple[tuple[str, str], ...]  # (predikat code, label), best first
+    rows: tuple[PredikatRow, ...]
+    totals: PredikatRow  # the column totals and the grand total (``unit`` = "Jumlah")
+    threshold: int
+
+
+@dataclass(frozen=True)
+class UnitSatisfactionLine:
+    """A unit's published IKM (PermenPANRB 14/2017); all ``None`` when suppressed."""
+
+    unit: str
+    respondents: int | None
+    ikm: str | None  # "80.56"
+    band: str | None  # A–D
+    band_label: str | None
+
+
+@dataclass(frozen=True)
+class ComplaintLine:
+    unit: str
+    received: int
+    resolved: int
+    median_days: float | None  # None when too few were resolved to show a median
+
+
+@dataclass(frozen=True)
+class ComplaintStatistics:
+    received: int
+    resolved: int
+    median_days: float | None
+    units: tuple[ComplaintLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicReportData:
+    """All a PUBLIC-audience format receives. Every figure in it is one the
+    tenant has already published on its transparency page; sections not
+    published for the period are empty (``None`` / ``()``)."""
+
+    tenant_name: str
+    period_label: str
+    generated_on: date
+    threshold: int = 5
+    predikat: PredikatTable | None = None
+    satisfaction: tuple[UnitSatisfactionLine, ...] = ()
+    complaints: ComplaintStatistics | None = None
+    programmes: tuple[ProgrammeResult, ...] = ()
+
+
+def public_report_data(data: Any) -> PublicReportData:
+    """What a public format may see of ``data``: a ``PublicReportData`` as it
+    is; of a ``ReportData`` only its aggregated programme results (the
+    per-employee evaluations are dropped, never summed: raw counts are not
+    suppressed)."""
+    if isinstance(data, PublicReportData):
+        return data
+    if isinstance(data, ReportData):
+        return PublicReportData(data.tenant_name, data.period_label, data.generated_on,
+                                programmes=data.programmes)
+    raise TypeError(f"A public report format needs PublicReportData, not {type(data).__name__}.")
 
 
 def mask_nip(nip: str) -> str:
@@ -133,23 +226,45 @@ def _note(e: EmployeeEvaluation, prefix: str) -> str:
 
 
 _PUBLIC_REPORT = _env.from_string("""<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>{{ title }}</title></head><body>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — {{ data.period_label }}</title>
+<style>body{font-family:sans-serif;margin:1rem auto;max-width:60rem;padding:0 1rem}
+table{border-collapse:collapse;width:100%;margin-bottom:1rem}td,th{border:1px solid #999;padding:4px;text-align:left}
+td.n{text-align:right}.muted{color:#555}</style></head><body>
+{% macro n(value) %}{% if value is none %}&lt;{{ data.threshold }}{% else %}{{ value }}{% endif %}{% endmacro %}
 <h1>{{ title }}</h1><p>{{ data.tenant_name }} · {{ data.period_label }} · diterbitkan {{ data.generated_on.isoformat() }}</p>
-<h2>Capaian program</h2><table><tr><th>Program</th><th>Indikator</th><th>Target</th><th>Realisasi</th><th>Capaian</th></tr>
+{% if data.programmes %}<h2>Capaian program</h2><table><tr><th>Program</th><th>Indikator</th><th>Target</th><th>Realisasi</th><th>Capaian</th></tr>
 {% for p in data.programmes %}<tr><td>{{ p.programme }}</td><td>{{ p.indicator }}</td><td>{{ p.target }} {{ p.unit }}</td>
-<td>{{ p.realisation }} {{ p.unit }}</td><td>{{ "%.2f%%"|format(p.capaian) if p.capaian is not none else "-" }}</td></tr>{% endfor %}</table>
-<h2>Sebaran predikat pegawai per unit kerja</h2><table><tr><th>Unit kerja</th>{% for _, label in labels %}<th>{{ label }}</th>{% endfor %}</tr>
-{% for unit, row in units %}<tr><td>{{ unit }}</td>{% for code, _ in labels %}<td>{{ row[code] }}</td>{% endfor %}</tr>{% endfor %}</table>
-<p>Laporan ini tidak memuat data pribadi pegawai.</p></body></html>""")
+<td>{{ p.realisation }} {{ p.unit }}</td><td>{{ "%.2f%%"|format(p.capaian) if p.capaian is not none else "-" }}</td></tr>{% endfor %}</table>{% endif %}
+{% if data.predikat %}{% set t = data.predikat %}<h2>Sebaran predikat pegawai per unit kerja</h2>
+<table><tr><th>Unit kerja</th>{% for _, label in t.columns %}<th>{{ label }}</th>{% endfor %}<th>Jumlah</th></tr>
+{% for row in t.rows + (t.totals,) %}<tr><td>{{ row.unit }}</td>{% for c in row.counts %}<td class="n">{{ n(c) }}</td>{% endfor %}<td class="n">{{ n(row.total) }}</td></tr>{% endfor %}</table>{% endif %}
+{% if data.satisfaction %}<h2>Indeks Kepuasan Masyarakat per unit</h2>
+<table><tr><th>Unit</th><th>Responden</th><th>IKM</th><th>Mutu pelayanan</th></tr>
+{% for u in data.satisfaction %}<tr><td>{{ u.unit }}</td><td class="n">{{ n(u.respondents) }}</td><td class="n">{{ u.ikm if u.ikm is not none else "-" }}</td>
+<td>{% if u.band %}{{ u.band }} ({{ u.band_label }}){% else %}-{% endif %}</td></tr>{% endfor %}</table>{% endif %}
+{% if data.complaints %}{% set c = data.complaints %}<h2>Statistik pengaduan</h2>
+<table><tr><th>Unit</th><th>Diterima</th><th>Selesai</th><th>Median hari penyelesaian</th></tr>
+{% for u in c.units %}<tr><td>{{ u.unit }}</td><td class="n">{{ u.received }}</td><td class="n">{{ u.resolved }}</td><td class="n">{{ n(u.median_days) }}</td></tr>{% endfor %}
+<tr><th>Jumlah</th><td class="n">{{ c.received }}</td><td class="n">{{ c.resolved }}</td><td class="n">{{ n(c.median_days) }}</td></tr></table>{% endif %}
+<p class="muted">"&lt;{{ data.threshold }}": kelompok lebih kecil dari {{ data.threshold }} orang tidak ditampilkan agar tidak ada
+penilaian perorangan yang dapat diketahui. Laporan ini tidak memuat data pribadi pegawai.</p></body></html>""")
 
 
-def render_public_report(data: ReportData, title: str, predikat_labels: Sequence[tuple[str, str]]) -> str:
-    """A public HTML page: programme results and predikat counts per unit — no names, no NIP."""
-    counts: dict[str, Counter] = {}
-    for e in data.evaluations:
-        counts.setdefault(e.unit, Counter())[e.predikat_code] += 1
-    return _PUBLIC_REPORT.render(data=data, title=title, labels=list(predikat_labels),
-                                 units=sorted(counts.items()))
+def render_public_report(data: PublicReportData, title: str,
+                         predikat_labels: Sequence[tuple[str, str]] | None = None) -> str:
+    """A public HTML page from suppressed aggregates: programme results,
+    predikat per unit, IKM per unit, complaint statistics — no names, no NIP.
+
+    ``predikat_labels`` (optional) renames the table's columns by code; the
+    table itself already says which columns it has.
+    """
+    data = public_report_data(data)
+    if data.predikat is not None and predikat_labels:
+        names = dict(predikat_labels)
+        data = replace(data, predikat=replace(data.predikat, columns=tuple(
+            (code, names.get(code, label)) for code, label in data.predikat.columns)))
+    return _PUBLIC_REPORT.render(data=data, title=title)
 
 
 def sample_report_data() -> ReportData:
@@ -166,3 +281,29 @@ def sample_report_data() -> ReportData:
         ),
         programmes=(ProgrammeResult("Vaksinasi", "Cakupan imunisasi dasar lengkap", "%", "95", 93.5, 98.42),),
     )
+
+
+def sample_public_report_data() -> PublicReportData:
+    """Plain sample of what a public format receives (with suppressed cells)."""
+    columns = (("sangat_baik", "Sangat Baik"), ("baik", "Baik"), ("butuh_perbaikan", "Butuh Perbaikan"))
+    return PublicReportData(
+        tenant_name="Pemerintah Kota Contoh", period_label="Semester I 2026", generated_on=date(2026, 7, 10),
+        threshold=5,
+        predikat=PredikatTable(columns, (
+            PredikatRow("Dinas Kesehatan", (None, 12, None), 19),
+            PredikatRow("Dinas Sosial", (None, 8, None), 14),
+            PredikatRow("Puskesmas Kecil", (None, None, None), None),
+        ), PredikatRow("Jumlah", (None, None, None), None), 5),
+        satisfaction=(UnitSatisfactionLine("Dinas Kesehatan", 120, "80.56", "B", "Baik"),
+                      UnitSatisfactionLine("Puskesmas Kecil", None, None, None, None)),
+        complaints=ComplaintStatistics(7, 5, 3.0, (ComplaintLine("Dinas Kesehatan", 6, 5, 3.0),
+                                                   ComplaintLine("Puskesmas Kecil", 1, 0, None))),
+        programmes=(ProgrammeResult("Vaksinasi", "Cakupan imunisasi dasar lengkap", "%", "95", 93.5, 98.42),),
+    )
+
+
+def sample_data_for(fmt: Any) -> ReportData | PublicReportData:
+    """The sample a report format is tested with: by its audience."""
+    if getattr(fmt, "audience", None) is ReportAudience.PUBLIC:
+        return sample_public_report_data()
+    return sample_report_data()

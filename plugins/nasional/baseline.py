@@ -22,6 +22,7 @@ from typing import Any
 from app.regions.reports import (
     render_evaluation_document,
     render_predikat_recap_csv,
+    render_public_report,
     render_score_recap_csv,
 )
 from app.regions.settings import TenantSettingsSchema
@@ -46,6 +47,7 @@ from app.regions.types import (
     Predikat,
     QuotaRule,
     Rater,
+    ReportAudience,
     ReportFormat,
     RuleSet,
     Target,
@@ -210,6 +212,20 @@ def standard_report_formats(predikat_labels: tuple[tuple[str, str], ...],
         formats.append(ReportFormat("rekap-nilai", "Rekap Nilai Kinerja Pegawai", "text/csv",
                                     render_score_recap_csv, file_extension="csv"))
     return tuple(formats)
+
+
+def public_report_format(title: str = "Laporan Kinerja untuk Publik",
+                         code: str = "laporan-publik") -> ReportFormat:
+    """A report for citizens (the transparency page's download).
+
+    Public formats receive an ``app.regions.reports.PublicReportData``: the
+    tenant's already-published, already-suppressed aggregates (predikat per
+    unit, IKM per unit, complaint statistics, programme results) — never a
+    per-employee record. Write your own renderer against that type, or reuse
+    ``render_public_report``.
+    """
+    return ReportFormat(code, title, "text/html", partial(render_public_report, title=title),
+                        audience=ReportAudience.PUBLIC)
 
 
 def baseline_rule_set(code: str, name: str, version: str, **overrides: Any) -> RuleSet:

@@ -7,9 +7,11 @@ What the seed document asks for, and how this rule set answers it:
   coverage (Vaksinasi), each indicator naming its programme;
 * evaluation every six months — semester periods, annual = mean of the two;
 * public transparency — a public performance report format
-  ("Laporan Kinerja untuk Publik": programme results and predikat counts per
-  unit, no names or NIP) for the transparency page, due a set number of days
-  after each semester closes.
+  ("Laporan Kinerja untuk Publik", ``audience=PUBLIC``) for the transparency
+  page, due a set number of days after each semester closes. Being public, it
+  receives a ``PublicReportData``: only what the tenant has already published,
+  after small-group suppression — predikat counts per unit, IKM per unit,
+  complaint statistics, programme results — never a name or a NIP.
 
 Real rules: evaluation every six months (the seed document); the national
 PermenPANRB 6/2022 regime (predikat matrix, BerAKHLAK) and PermenPANRB 8/2021
@@ -23,18 +25,13 @@ tenant data, not part of these rules.
 
 from __future__ import annotations
 
-from functools import partial
-
 from marshmallow import fields, validate
 
 from app.regions.hookspecs import hookimpl
-from app.regions.reports import render_public_report
 from app.regions.types import (
     Aspect,
     Indicator,
     PeriodScheme,
-    ReportAudience,
-    ReportFormat,
     RuleSet,
     Target,
     TrainingRule,
@@ -45,6 +42,7 @@ from plugins.nasional.baseline import (
     NationalSettingsSchema,
     baseline_rule_set,
     matrix_predikat_labels,
+    public_report_format,
     standard_report_formats,
 )
 
@@ -90,10 +88,7 @@ RULE_SET: RuleSet = baseline_rule_set(
         "Laporan kinerja publik paling lambat 30 hari setelah semester berakhir",
     ),
     report_formats=standard_report_formats(matrix_predikat_labels()) + (
-        ReportFormat("laporan-publik", PUBLIC_REPORT_TITLE, "text/html",
-                     partial(render_public_report, title=PUBLIC_REPORT_TITLE,
-                             predikat_labels=matrix_predikat_labels()),
-                     audience=ReportAudience.PUBLIC),
+        public_report_format(PUBLIC_REPORT_TITLE),
     ),
     settings_schema=WalesiSettingsSchema,
 )
