@@ -1,5 +1,8 @@
 """A live server and Debian's Chromium, driven by Playwright, for page tests.
 
+The fixtures reach every test through tests/conftest.py; importing them into a
+test module again would start a second Playwright and fail.
+
 Playwright never downloads a browser here: it launches /usr/bin/chromium,
 which `make test` installs from Debian's packages.
 """

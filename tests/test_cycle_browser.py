@@ -9,7 +9,6 @@ import pytest
 from app.extensions import db
 from app.periods.services import open_year
 from app.tenancy import tenant_scope
-from tests.browser import browser, live_server, page  # noqa: F401 - fixtures
 from tests.conftest import PASSWORD, make_org, make_tenant
 
 pytestmark = pytest.mark.browser
@@ -24,7 +23,7 @@ def _sign_in(page, base: str, username: str) -> None:  # noqa: F811
     page.wait_for_url("**/walesi/")
 
 
-def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page, tmp_path):  # noqa: F811
+def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page, tmp_path):
     with app.app_context():
         tenant = make_tenant("walesi", rule_set="walesi")
         org = make_org(tenant)
