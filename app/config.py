@@ -35,7 +35,10 @@ class Config:
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "kinerja_session"
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
-    SESSION_IDLE_TIMEOUT = 60 * 60  # seconds without a request before a session ends
+    # Server-side limits (app/auth/sessions.py): a session ends after this long
+    # without a request, and in any case this long after sign-in.
+    SESSION_IDLE_TIMEOUT = 60 * 60
+    SESSION_MAX_AGE = 8 * 3600
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     BABEL_DEFAULT_LOCALE = "id"

@@ -164,3 +164,27 @@ def test_tenant_admin_cannot_use_platform_pages(client, two_tenants):
     login(client, "kota-a", "admin")
     assert client.get("/platform/").status_code == 302
     assert login(client, None, "admin").status_code == 200  # tenant admins are not operators
+
+
+def test_idle_and_old_sessions_end(app, client, two_tenants):
+    from datetime import datetime, timedelta
+
+    from app.auth.models import UserSession
+
+    def age_sessions(**fields):
+        with app.app_context(), all_tenants("test: age the sessions"):
+            for row in db.session.scalars(select(UserSession)):
+                for name, value in fields.items():
+                    setattr(row, name, value)
+            db.session.commit()
+
+    login(client, "kota-a", "pegawai")
+    assert client.get("/kota-a/").status_code == 200
+    age_sessions(last_seen_at=datetime.utcnow() - timedelta(seconds=app.config["SESSION_IDLE_TIMEOUT"] + 60))
+    assert client.get("/kota-a/").status_code == 302  # idle too long
+
+    login(client, "kota-a", "pegawai")
+    assert client.get("/kota-a/").status_code == 200
+    age_sessions(created_at=datetime.utcnow() - timedelta(seconds=app.config["SESSION_MAX_AGE"] + 60),
+                 last_seen_at=datetime.utcnow())
+    assert client.get("/kota-a/").status_code == 302  # active, but signed in too long ago

@@ -56,7 +56,8 @@ def user_for_token(token: str) -> User | None:
         return None
     now = datetime.utcnow()
     idle_limit = timedelta(seconds=current_app.config["SESSION_IDLE_TIMEOUT"])
-    if now - auth_session.last_seen_at > idle_limit:
+    max_age = timedelta(seconds=current_app.config["SESSION_MAX_AGE"])
+    if now - auth_session.last_seen_at > idle_limit or now - auth_session.created_at > max_age:
         auth_session.revoked_at = now
         db.session.commit()
         return None
