@@ -331,6 +331,33 @@ def test_walesi_matrix_semesters_and_the_year(app, client):
     assert ev.result["period"] is None and ev.result["annual"]["predikat_code"] == "butuh_perbaikan"
 
 
+def test_the_year_follows_an_objection_decided_on_a_semester(app, client):
+    from app.auth.models import User
+    from app.skp import objections
+
+    o, ids = _walesi(app)
+    login(client, "walesi", "penilai")
+    s1 = _start(client, "walesi", ids["plan_id"], ids["periods"][1])
+    _rate(client, "walesi", s1, hasil_kerja_rating="", perilaku_rating="sesuai")
+    _finalise(client, "walesi", s1)
+    s2 = _start(client, "walesi", ids["plan_id"], ids["periods"][2])
+    _rate(client, "walesi", s2, hasil_kerja_rating="sesuai", perilaku_rating="di_bawah")
+    _finalise(client, "walesi", s2)
+    with app.app_context(), app.test_request_context(), tenant_scope(o.tenant):
+        second = db.session.get(m.Evaluation, s2)
+        objection = objections.lodge(db.session.get(User, o.user_ids["pegawai"]), second,
+                                     "Perilaku dinilai tanpa bukti.", today=second.delivered_on)
+        objections.decide(db.session.get(User, o.user_ids["atasan"]), objection, "changed",
+                          "Perilaku sesuai ekspektasi.", new_predikat_code="baik", today=second.delivered_on)
+        db.session.commit()
+    year = _start(client, "walesi", ids["plan_id"], ids["periods"]["year"])
+    with app.app_context():
+        ev = _evaluation(o, year)
+    # Semester 2 changed from Kurang (rank 4) to Baik (rank 2): mean rank (2 + 2) / 2 = 2 → Baik,
+    # where the computed semester results alone give Butuh Perbaikan.
+    assert ev.predikat_code == "baik"
+
+
 def test_distribution_block_refuses_and_warn_allows(app, client):
     o, ids = _walesi(app, {"distribution_mode": "block"})
     login(client, "walesi", "penilai")

@@ -462,6 +462,18 @@ def _period_result_from_dict(data: dict[str, Any]) -> PeriodResult:
     return PeriodResult(**values)
 
 
+def _decided_period_result(evaluation: Evaluation) -> PeriodResult:
+    """A final periodic result as it stands: an objection decision may have
+    changed its predikat (and score) after it was computed."""
+    computed = _period_result_from_dict(evaluation.result["period"])
+    return dataclasses.replace(
+        computed,
+        predikat_code=evaluation.predikat_code or computed.predikat_code,
+        predikat_label=evaluation.predikat_label or computed.predikat_label,
+        score=evaluation.score if evaluation.score is not None else computed.score,
+    )
+
+
 def _periodic_finals(plan: Plan) -> tuple[list[Evaluation], list[Period]]:
     subs = list(plan.period.children)
     finals = {e.period_id: e for e in db.session.scalars(
@@ -498,7 +510,7 @@ def _compute(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> tuple[
                                "score": e.score, "rule_set_version": e.rule_set_version} for e in finals]
         if finals:
             try:
-                annual = run.annual_result([_period_result_from_dict(e.result["period"]) for e in finals],
+                annual = run.annual_result([_decided_period_result(e) for e in finals],
                                            has_innovation=prepared.input.has_innovation)
                 result["annual"] = annual.to_dict()
                 result["error"] = None
