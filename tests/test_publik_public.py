@@ -258,3 +258,23 @@ def test_a_withdrawn_publication_disappears(app, web):
     assert admin.post(f"/kota-a/admin/publik/publikasi/{download.group(2)}/tarik").status_code == 302
     assert "Dinas Kesehatan" not in public.get("/kota-a/publik/").get_data(as_text=True)
     assert public.get(download.group(1)).status_code == 404
+
+
+def test_a_hidden_median_is_not_shown_as_a_number(app, client, two_tenants):
+    from datetime import datetime
+
+    from app.publik.models import Publication, PublicationKind
+    from app.tenancy import tenant_scope
+
+    a, _ = two_tenants
+    with app.app_context(), tenant_scope(a.tenant):
+        db.session.add(Publication(kind=PublicationKind.PENGADUAN, year=2026, quarter=0, period_label="2026",
+                                   published_at=datetime.utcnow(),
+                                   data={"received": 2, "resolved": 1, "median_days": None, "threshold": 5,
+                                         "units": [{"unit": "Dinas Kesehatan", "received": 2, "resolved": 1,
+                                                    "median_days": None}]}))
+        db.session.commit()
+    page = client.get("/kota-a/publik/").get_data(as_text=True)
+    start = page.index("median")
+    assert "&lt;5" not in page[start - 300:start]  # "<5" would read as "under five days"
+    assert 'class="suppressed"' in page
