@@ -29,6 +29,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         app.config.update(config_module.Config.from_env())
     app.config.update(overrides or {})
     config_module.ensure_secret_key(app.config)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     # 2. Database, tenancy (ORM scoping + PostgreSQL row-level security).
     from app.database import init_database

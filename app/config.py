@@ -67,6 +67,11 @@ class Config:
     # them inline.
     JOBS_INLINE = False
 
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers
+    # are trusted (0: none). Rate limits and QR-code links need the real client
+    # address and host.
+    PROXY_HOPS = 0
+
     PAGE_SIZE = 25
 
     # E-mail for notifications: off unless MAIL_SERVER is set (app/notifications.py).
@@ -95,6 +100,8 @@ class Config:
             values["DEMO_MODE"] = True
         if upload_root := os.environ.get("UPLOAD_ROOT"):
             values["UPLOAD_ROOT"] = upload_root
+        if hops := os.environ.get("PROXY_HOPS"):
+            values["PROXY_HOPS"] = int(hops)
         if redis_url := os.environ.get("REDIS_URL"):
             values["REDIS_URL"] = redis_url
         for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):

@@ -188,3 +188,21 @@ def test_idle_and_old_sessions_end(app, client, two_tenants):
     age_sessions(created_at=datetime.utcnow() - timedelta(seconds=app.config["SESSION_MAX_AGE"] + 60),
                  last_seen_at=datetime.utcnow())
     assert client.get("/kota-a/").status_code == 302  # active, but signed in too long ago
+
+
+def test_forwarded_client_address_is_used_only_behind_a_trusted_proxy(database_url):
+    from flask import request
+
+    from app import create_app
+
+    seen = {}
+    for hops in (0, 1):
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "PROXY_HOPS": hops})
+
+        @app.route("/_addr")
+        def _addr():
+            return request.remote_addr
+
+        seen[hops] = app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
+    assert seen[0] != "203.0.113.9"  # nobody trusted: a client cannot fake its address
+    assert seen[1] == "203.0.113.9"
