@@ -17,10 +17,6 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     config_name = config_name or os.environ.get("KINERJA_ENV", "development")
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
-    # Uploads carry personal data: keep them in memory, never in temp files.
-    from app.imports.uploads import MemoryUploadRequest
-
-    app.request_class = MemoryUploadRequest
 
     # 1. Configuration: class defaults, then the environment, then the caller.
     app.config.from_object(config_module.CONFIGS[config_name])
@@ -29,11 +25,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         app.config.update(config_module.Config.from_env())
     app.config.update(overrides or {})
     config_module.ensure_secret_key(app.config)
-    if app.config["PROXY_HOPS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    # 1b. The HTTP edge: trusted proxies, uploads kept in memory.
+    from app.security import init_http_edge
+
+    init_http_edge(app)
 
     # 2. Database, tenancy (ORM scoping + PostgreSQL row-level security).
     from app.database import init_database

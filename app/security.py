@@ -1,4 +1,4 @@
-"""HTTP security headers on every response."""
+"""The HTTP edge: trusted proxies, in-memory uploads, security headers on every response."""
 
 from __future__ import annotations
 
@@ -14,6 +14,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+
+
+def init_http_edge(app: Flask) -> None:
+    """How requests reach the app: through ``PROXY_HOPS`` trusted proxies, and
+    with uploads held in memory (they carry personal data: never temp files)."""
+    from app.imports.uploads import MemoryUploadRequest
+
+    app.request_class = MemoryUploadRequest
+    if hops := app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def init_security(app: Flask) -> None:
