@@ -59,6 +59,7 @@ class Config:
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     IMPORT_MAX_ROWS = 20000
+    IMPORT_JOB_TIMEOUT = 30 * 60  # seconds; a check or apply job older than this has died
     # Evidence (bukti dukung) uploads: where files are kept (app/storage.py;
     # None means instance/uploads) and the largest file accepted.
     UPLOAD_ROOT: str | None = None

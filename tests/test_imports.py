@@ -610,3 +610,25 @@ def test_the_browser_follows_a_running_import_until_it_is_applied(app, two_tenan
     _join_job_threads()
     page.screenshot(path=str(tmp_path / "import-applied.png"), full_page=True)
     assert _in_a(app, select(func.count()).select_from(Unit).where(Unit.code.in_(["BID-1", "SEKSI-1"])))[0][0] == 2
+
+
+def test_a_job_that_died_with_its_process_ends_as_failed(app, client, bare_tenants):
+    from datetime import datetime, timedelta
+
+    _admin(client)
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-a"))
+        with tenant_scope(tenant):
+            old = datetime.utcnow() - timedelta(seconds=app.config["IMPORT_JOB_TIMEOUT"] + 60)
+            dead = ImportBatch(kind="employees", filename="mati.csv", status=ImportStatus.APPLYING,
+                               job_started_at=old)
+            alive = ImportBatch(kind="employees", filename="jalan.csv", status=ImportStatus.APPLYING,
+                                job_started_at=datetime.utcnow())
+            db.session.add_all([dead, alive])
+            db.session.commit()
+            dead_id, alive_id = dead.id, alive.id
+    dead_status = client.get(f"/kota-a/admin/impor/{dead_id}/status").get_json()
+    assert dead_status["status"] == "failed" and dead_status["finished"] is True
+    assert "Unggah berkas ini lagi" in client.get(f"/kota-a/admin/impor/{dead_id}").get_data(as_text=True)
+    alive_status = client.get(f"/kota-a/admin/impor/{alive_id}/status").get_json()
+    assert alive_status["status"] == "applying" and alive_status["finished"] is False

@@ -46,4 +46,7 @@ class ImportBatch(TenantScoped, db.Model):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    # When the current job (check or apply) started: a job whose process died
+    # is recognised by its age (see services.expire_abandoned).
+    job_started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -70,6 +70,7 @@ def start_import(kind: ImportKind, filename: str, data: bytes, user_id: int | No
         errors=[],
         summary={"columns": table.columns, "ignored_columns": table.ignored_columns},
         created_by_id=user_id,
+        job_started_at=datetime.utcnow(),
     )
     db.session.add(batch)
     db.session.commit()
@@ -111,7 +112,7 @@ def confirm_import(batch: ImportBatch) -> bool:
     result = db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.PREVIEW)
-        .values(status=ImportStatus.APPLYING, processed_rows=0)
+        .values(status=ImportStatus.APPLYING, processed_rows=0, job_started_at=datetime.utcnow())
     )
     db.session.commit()
     if result.rowcount != 1:  # a second click, or another admin, was first
@@ -334,8 +335,27 @@ def recent_batches(limit: int = RECENT_BATCHES) -> list[ImportBatch]:
     ))
 
 
+def expire_abandoned(batch_id: int) -> None:
+    """A job runs in its web worker's process; if that process died (a restart,
+    a crash) the batch would stay "running" for ever. Past IMPORT_JOB_TIMEOUT
+    it is marked failed — its transaction never committed, so nothing of it
+    was written — and the admin can upload the file again."""
+    limit = datetime.utcnow() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
+    result = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id, ImportBatch.status.in_(RUNNING), ImportBatch.job_started_at < limit)
+        .values(status=ImportStatus.FAILED, finished_at=datetime.utcnow(), errors=[{
+            "line": None, "field": None, "message": _(
+                "Proses impor terhenti sebelum selesai (misalnya server dimulai ulang), jadi tidak ada "
+                "data yang ditulis. Unggah berkas ini lagi.")}])
+    )
+    if result.rowcount:
+        db.session.commit()
+
+
 def status_of(batch_id: int) -> dict[str, Any] | None:
     """What the progress box polls; None if the batch is not this tenant's."""
+    expire_abandoned(batch_id)
     found = db.session.execute(
         select(ImportBatch.status, ImportBatch.total_rows, ImportBatch.processed_rows)
         .where(ImportBatch.id == batch_id)

@@ -80,6 +80,7 @@ def upload() -> ResponseReturnValue:
 
 @bp.route("/<int:batch_id>")
 def batch(batch_id: int) -> ResponseReturnValue:
+    services.expire_abandoned(batch_id)
     batch = _batch_or_404(batch_id)
     action_filter = request.args.get("aksi")
     action_filter = action_filter if action_filter in ACTION_FILTERS else None
