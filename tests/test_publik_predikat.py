@@ -21,7 +21,8 @@ from app.publik.suppression import ProtectedTable, leaks, protect_table
 from app.regions.manager import RuleSetRuntime
 from app.regions.reports import PublicReportData, ReportData, sample_report_data
 from app.regions.types import ReportAudience, ReportFormat
-from app.skp.models import Evaluation, Objection, ObjectionStatus
+from app.skp.evaluation.models import Evaluation
+from app.skp.objections.models import Objection, ObjectionStatus
 from app.tenancy import all_tenants, tenant_scope
 from tests.conftest import login, make_cycle, make_org, make_tenant
 from tests.publik_support import add_evaluations
@@ -118,7 +119,7 @@ def test_make_cycle_final_evaluation_is_counted_and_its_draft_is_not(app):
 def test_an_employee_without_a_position_counts_in_the_unit_their_plan_recorded(app, evaluated):
     a, _, built, _ = evaluated
     from app.org.models import Employee
-    from app.skp.models import Plan
+    from app.skp.planning.models import Plan
 
     with app.app_context(), tenant_scope(a.tenant):
         moved = db.session.scalar(select(Employee).join(Plan, Plan.employee_id == Employee.id)
@@ -277,13 +278,13 @@ def test_a_public_format_never_sees_per_employee_records():
 
 
 def test_the_conformance_kit_gives_public_formats_public_data_and_catches_leaks():
-    from app.regions.conformance import check_rule_set
-    from plugins.nasional.baseline import (
+    from app.regions.api import (
         baseline_rule_set,
         matrix_predikat_labels,
         public_report_format,
         standard_report_formats,
     )
+    from app.regions.conformance import check_rule_set
 
     seen = []
 

@@ -17,10 +17,10 @@ import plugins.palangkaraya
 import plugins.salor
 import plugins.sawahlunto
 import plugins.walesi
+from app.regions.api import baseline_rule_set
 from app.regions.conformance import RegionConformance, check_plugin
 from app.regions.hookspecs import hookimpl
 from app.regions.starter import StarterError, module_name, new_region
-from plugins.nasional.baseline import baseline_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
 

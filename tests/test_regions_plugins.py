@@ -12,6 +12,7 @@ import pytest
 
 import plugins.nasional as nasional
 from app import create_app
+from app.regions.api import PP30_BANDS, PP30_SCHEME, baseline_rule_set, pp30_rule_set
 from app.regions.conformance import sample_evaluation
 from app.regions.errors import PluginError, PluginRuntimeError
 from app.regions.hookspecs import hookimpl
@@ -28,7 +29,6 @@ from app.regions.settings import SettingsError, apply_settings, effective_settin
 from app.regions.snapshot import restore, snapshot
 from app.regions.training import FollowUp, TrainingRecommendation
 from app.regions.types import Band, Component, ComponentSource, Indicator, Target, TrainingRule
-from plugins.nasional.baseline import PP30_BANDS, PP30_SCHEME, baseline_rule_set, pp30_rule_set
 
 BUILT_INS = {"nasional", "sawahlunto", "ambon", "salor", "palangkaraya", "walesi"}
 

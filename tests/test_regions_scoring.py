@@ -8,6 +8,15 @@ import pytest
 
 import plugins.nasional as nasional
 from app.regions.achievement import achievement, capaian
+from app.regions.api import (
+    DISTRIBUTION_QUOTAS_6_2022,
+    PP30_BANDS,
+    PP46_BANDS,
+    PP46_COMPONENTS,
+    PP46_CURVE,
+    PP46_SCHEME,
+    pp30_rule_set,
+)
 from app.regions.distribution import check_distribution
 from app.regions.inputs import BehaviourAssessment, EvaluationInput, IndicatorRealisation
 from app.regions.scoring import ScoringInputError, annual_result, band_for, period_result
@@ -21,15 +30,6 @@ from app.regions.types import (
     Rater,
     SmallUnitRounding,
     Target,
-)
-from plugins.nasional.baseline import (
-    DISTRIBUTION_QUOTAS_6_2022,
-    PP30_BANDS,
-    PP46_BANDS,
-    PP46_COMPONENTS,
-    PP46_CURVE,
-    PP46_SCHEME,
-    pp30_rule_set,
 )
 
 NAS = nasional.RULE_SET

@@ -1,18 +1,22 @@
-"""``flask regions list|show|check|new``: the installed region plugins."""
+"""``flask regions list|show|check|score|new``: the installed region plugins."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from app.regions.cases import CaseError, score_case
 from app.regions.conformance import check_hooks, check_rule_set
+from app.regions.errors import PluginRuntimeError, RuleSetUnavailable
 from app.regions.manager import regions
 from app.regions.periods import periods_in_year
-from app.regions.settings import settings_fields
+from app.regions.scoring import ScoringInputError
+from app.regions.settings import SettingsError, settings_fields
 from app.regions.starter import StarterError, new_region
-from app.regions.types import MatrixScheme, NumericScheme
+from app.regions.types import Band, MatrixScheme, NumericScheme
 
 regions_cli = AppGroup("regions", help="Inspect, check and create region plugins (rule sets).")
 
@@ -26,6 +30,8 @@ def list_command() -> None:
         scheme = rs.scheme.kind if rs.scheme else "-"
         click.echo(f"{code:<14} {rs.version:<8} {registry.owners[code]:<14} "
                    f"{rs.period_scheme.value:<10} {scheme:<8} {rs.name}")
+    for fault in registry.faults:
+        click.echo(f"BROKEN {fault}")
 
 
 @regions_cli.command("show")
@@ -35,7 +41,7 @@ def show_command(code: str) -> None:
     registry = regions()
     rs = registry.get(code)
     if rs is None:
-        raise click.ClickException(f"Rule set '{code}' is not installed; see `flask regions list`.")
+        raise click.ClickException(str(registry.unavailable_error(code)))
     click.echo(f"{rs.name} ({rs.code} {rs.version}, plugin {registry.owners[code]})")
     if rs.description:
         click.echo(rs.description)
@@ -54,18 +60,26 @@ def show_command(code: str) -> None:
     if isinstance(rs.scheme, MatrixScheme):
         _section("Predikat matrix (hasil kerja × perilaku)",
                  [f"{c.hasil_kerja.value} × {c.perilaku.value} → {c.predikat}" for c in rs.scheme.cells])
+        _section("Hasil kerja rating suggested from the mean IKI nilai",
+                 [_band(b, "nilai IKI") for b in rs.scheme.hasil_kerja_rating_bands])
     elif isinstance(rs.scheme, NumericScheme):
         _section("Components", [f"{c.code}: {c.name} {c.weight:g}% ({c.source.value})" for c in rs.components])
         if rs.rater_weights:
             _section("360° rater weights", [f"{r.value} {w:g}%" for r, w in rs.rater_weights])
-        _section("Bands", [f"{b.label}: {b.lower:g}–{b.upper:g}" + (" + inovasi" if b.requires_innovation else "")
-                           for b in rs.scheme.bands])
+        _section("Bands (nilai kinerja; ≤ includes the end, < excludes it)",
+                 [_band(b) + (" + inovasi" if b.requires_innovation else "") for b in rs.scheme.bands])
     click.echo(f"\nDistribution curve: {rs.distribution.mode.value}; objection window: "
                f"{rs.objection_window_days} days")
     _section("Training", [f"{t.code}: {t.name}" for t in rs.training])
     _section("Report formats", [f"{f.code}: {f.name} ({f.media_type}, {f.audience.value})"
                                 for f in rs.report_formats])
     _section("Settings (default)", [f"{name} = {default!r}  {desc}" for name, default, desc in settings_fields(rs)])
+
+
+def _band(band: Band, what: str = "nilai") -> str:
+    lower = "≤" if band.include_lower else "<"
+    upper = "≤" if band.include_upper else "<"
+    return f"{band.label}: {band.lower:g} {lower} {what} {upper} {band.upper:g}"
 
 
 def _section(title: str, lines) -> None:
@@ -77,9 +91,11 @@ def _section(title: str, lines) -> None:
 
 @regions_cli.command("check")
 def check_command() -> None:
-    """Run the conformance kit on every installed rule set."""
+    """Run the conformance kit on every installed rule set; report broken plugins."""
     registry = regions()
-    failed = False
+    failed = bool(registry.faults)
+    for fault in registry.faults:
+        click.echo(f"FAIL {fault}")
     for code in sorted(registry.rule_sets):
         problems = check_rule_set(registry.rule_sets[code]) + check_hooks(registry, code)
         if problems:
@@ -91,6 +107,26 @@ def check_command() -> None:
             click.echo(f"ok   {code} {registry.rule_sets[code].version} ({registry.owners[code]})")
     if failed:
         raise SystemExit(1)
+
+
+@regions_cli.command("score")
+@click.argument("code")
+@click.option("--input", "case_file", required=True, type=click.File(encoding="utf-8"),
+              help="A case as JSON: one EvaluationInput, or {\"periods\": [...], \"has_innovation\": false}.")
+@click.option("--settings", "settings_file", type=click.File(encoding="utf-8"), default=None,
+              help="Tenant settings as JSON (what an onboarding file's [settings] holds).")
+def score_command(code: str, case_file, settings_file) -> None:
+    """Score a case as a tenant of rule set CODE would, printing every step."""
+    try:
+        case = json.load(case_file)
+        settings = json.load(settings_file) if settings_file else None
+        scored = score_case(code, case, settings, registry=regions())
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"Not JSON: {exc}") from exc
+    except (CaseError, SettingsError, ScoringInputError, RuleSetUnavailable, PluginRuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in scored.lines():
+        click.echo(line)
 
 
 @regions_cli.command("new")

@@ -4,8 +4,8 @@ Shipped with the core and exposed to pytest through the ``pytest11`` entry
 point ``kinerja_regions``, so a region package's own test suite can run it::
 
     # tests/test_conformance.py in your region package
-    from app.regions.conformance import RegionConformance
     import kinerja_region_contoh
+    from app.regions.api import RegionConformance
 
     class TestConformance(RegionConformance):
         plugin = kinerja_region_contoh
@@ -33,7 +33,7 @@ from typing import Any
 import pluggy
 import pytest
 
-from app.regions import defaults, hookspecs
+from app.regions import defaults
 from app.regions.errors import PluginError
 from app.regions.inputs import (
     BehaviourAssessment,
@@ -47,6 +47,7 @@ from app.regions.inputs import (
     TrainingParticipation,
     UnitSatisfaction,
 )
+from app.regions.loading import new_plugin_manager, register_plugin
 from app.regions.manager import RegionRegistry
 from app.regions.reports import sample_data_for, sample_report_data
 from app.regions.scoring import PeriodResult, annual_result, period_result
@@ -143,12 +144,12 @@ def check_rule_set(rule_set: RuleSet) -> list[str]:
 
 
 def conformance_manager(plugin: object, name: str | None = None) -> pluggy.PluginManager:
-    """A plugin manager holding the core defaults and ``plugin`` only."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    pm.register(defaults, name=defaults.PLUGIN_NAME)
-    pm.register(plugin, name=name or getattr(plugin, "__name__", None))
-    pm.check_pending()
+    """A plugin manager holding the core defaults and ``plugin`` only; the
+    plugin is refused (``PluginError``) exactly as at start-up."""
+    pm = new_plugin_manager()
+    fault = register_plugin(pm, plugin, name or getattr(plugin, "__name__", None) or repr(plugin))
+    if fault:
+        raise PluginError(str(fault), (fault,))
     return pm
 
 
@@ -193,7 +194,9 @@ def check_plugin(plugin: object, name: str | None = None) -> list[str]:
     try:
         pm = conformance_manager(plugin, name)
         registry = RegionRegistry(pm)
-    except (PluginError, pluggy.PluginValidationError) as exc:
+    except PluginError as exc:
+        return [str(f) for f in exc.faults] or [str(exc)]
+    except pluggy.PluginValidationError as exc:
         return [str(exc)]
     own = [code for code, owner in registry.owners.items() if owner != defaults.PLUGIN_NAME]
     if not own:

@@ -19,7 +19,7 @@ def kinerja_plan_lock_blockers(rule_set, planning, settings):  # noqa: ARG001
 
 
 @hookimpl(trylast=True)
-def kinerja_achievement(rule_set, indicator, target, realisation):
+def kinerja_achievement(rule_set, indicator, target, realisation, settings):  # noqa: ARG001
     return achievement.achievement(rule_set, indicator, target, realisation)
 
 
@@ -31,17 +31,17 @@ def kinerja_evaluation_blockers(rule_set, evaluation, settings):  # noqa: ARG001
 
 
 @hookimpl(trylast=True)
-def kinerja_period_result(rule_set, evaluation):
+def kinerja_period_result(rule_set, evaluation, settings):  # noqa: ARG001
     return scoring.period_result(rule_set, evaluation)
 
 
 @hookimpl(trylast=True)
-def kinerja_annual_result(rule_set, periodic, has_innovation):
+def kinerja_annual_result(rule_set, periodic, has_innovation, settings):  # noqa: ARG001
     return scoring.annual_result(rule_set, periodic, has_innovation)
 
 
 @hookimpl(trylast=True)
-def kinerja_distribution_check(rule_set, organisation_predikat, employee_predikat):
+def kinerja_distribution_check(rule_set, organisation_predikat, employee_predikat, settings):  # noqa: ARG001
     return distribution.check_distribution(rule_set, organisation_predikat, employee_predikat)
 
 

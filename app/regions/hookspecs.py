@@ -23,17 +23,18 @@ A tenant's calls reach only the plugin that registered the tenant's rule set
 the tenant's *effective* ``rule_set`` (its settings applied, see
 ``app.regions.settings.apply_settings``); hooks that need region-specific
 settings also receive ``settings``, the validated dict of every setting in
-force. A plugin providing several rule sets tells them apart by
-``rule_set.code``.
+force (every hook except ``kinerja_rule_sets`` receives it; scoring hooks
+since API 1.0 — an implementation may leave out arguments it does not use).
+A plugin providing several rule sets tells them apart by ``rule_set.code``.
 
 Return ``None`` (or nothing) from a ``firstresult`` hook to let the next
 implementation — in the end the core default — answer. An exception raised
 in a hook fails only the current tenant's request: the core wraps it in
 ``PluginRuntimeError`` naming the plugin, logs it, and shows an error page.
 
-Integrators import the marker from here::
+Plugins import the marker from the public API module, never from here::
 
-    from app.regions.hookspecs import hookimpl
+    from app.regions.api import hookimpl
 """
 
 from __future__ import annotations
@@ -70,12 +71,14 @@ def kinerja_rule_sets() -> list[RuleSet]:
     Returns: a list of ``RuleSet`` objects. All plugins' answers are collected.
     Each ``code`` must be unique across installed plugins; every rule set is
     validated (weights sum to 100, unique codes, bands cover their range
-    without gaps or overlaps, referenced indicators exist, …). A fault stops
-    the application from starting with a message naming the plugin.
+    without gaps or overlaps, referenced indicators exist, settings defaults
+    pass their own schema, tuples not lists, …). A fault is one line naming
+    the plugin: strict start-up refuses to start; degraded start-up leaves
+    only the broken rule set unavailable (``REGIONS_STRICT``).
 
     Example::
 
-        from plugins.nasional import baseline_rule_set
+        from app.regions.api import baseline_rule_set
 
         @hookimpl
         def kinerja_rule_sets():
@@ -114,22 +117,23 @@ def kinerja_plan_lock_blockers(
 
 @hookspec(firstresult=True)
 def kinerja_achievement(
-    rule_set: RuleSet, indicator: Indicator, target: Target, realisation: float
+    rule_set: RuleSet, indicator: Indicator, target: Target, realisation: float, settings: dict[str, Any]
 ) -> Achievement | None:
     """Turn one indicator's realisation into capaian and nilai.
 
     When: for every IKI realisation while a period is scored.
     Arguments: ``indicator`` from the rule set's library; ``target`` — the
-    agreed target (a point or a range); ``realisation`` — the achieved value.
-    Returns: an ``Achievement`` (see ``app.regions.achievement.achievement``),
+    agreed target (a point or a range); ``realisation`` — the achieved value;
+    ``settings`` — the tenant's settings in force (API 1.0).
+    Returns: an ``Achievement`` (see ``app.regions.api.achievement``),
     or ``None`` to leave it to the core (PermenPANRB 8/2021). First result wins.
 
     Example::
 
-        from app.regions.achievement import achievement
+        from app.regions.api import achievement
 
         @hookimpl
-        def kinerja_achievement(rule_set, indicator, target, realisation):
+        def kinerja_achievement(rule_set, indicator, target, realisation, settings):
             if indicator.code == "VAKSIN-01" and realisation >= 95:
                 return achievement(rule_set, indicator, target, target.upper)  # capped
             return None
@@ -159,23 +163,28 @@ def kinerja_evaluation_blockers(
 
 
 @hookspec(firstresult=True)
-def kinerja_period_result(rule_set: RuleSet, evaluation: EvaluationInput) -> PeriodResult | None:
+def kinerja_period_result(
+    rule_set: RuleSet, evaluation: EvaluationInput, settings: dict[str, Any]
+) -> PeriodResult | None:
     """Score one employee's period: a predikat, and a score if the scheme has one.
 
     When: the penilai previews or finalises a period evaluation.
-    Arguments: ``evaluation`` — an ``EvaluationInput``.
+    Arguments: ``evaluation`` — an ``EvaluationInput``; ``settings`` — the
+    tenant's settings in force (API 1.0).
     Returns: a ``PeriodResult`` or ``None`` for the core
-    (``app.regions.scoring.period_result``: matrix or weighted components and
-    bands). First result wins. Keep it a function of ``rule_set`` and
-    ``evaluation`` only, so that a stored snapshot reproduces it.
+    (``app.regions.api.period_result``: matrix or weighted components and
+    bands). First result wins. A finished evaluation stores the snapshot of
+    the effective ``rule_set``, not ``settings``: to make bands or the curve a
+    tenant setting, build them into the rule set you score with (``replace``)
+    so the result says how it was reached.
 
     Example::
 
         from dataclasses import replace
-        from app.regions.scoring import period_result
+        from app.regions.api import period_result
 
         @hookimpl
-        def kinerja_period_result(rule_set, evaluation):
+        def kinerja_period_result(rule_set, evaluation, settings):
             # Contoh: tugas tambahan tidak dihitung di daerah ini.
             return period_result(rule_set, replace(evaluation, additional_points=0))
     """
@@ -183,25 +192,25 @@ def kinerja_period_result(rule_set: RuleSet, evaluation: EvaluationInput) -> Per
 
 @hookspec(firstresult=True)
 def kinerja_annual_result(
-    rule_set: RuleSet, periodic: Sequence[PeriodResult], has_innovation: bool
+    rule_set: RuleSet, periodic: Sequence[PeriodResult], has_innovation: bool, settings: dict[str, Any]
 ) -> AnnualResult | None:
     """Derive the annual result from the periodic ones.
 
     When: the annual evaluation is prepared.
     Arguments: ``periodic`` — the year's ``PeriodResult`` objects in order;
     ``has_innovation`` — whether the employee's innovation was recognised
-    this year (PP 30/2019's condition for Sangat Baik).
+    this year (PP 30/2019's condition for Sangat Baik); ``settings`` — the
+    tenant's settings in force (API 1.0).
     Returns: an ``AnnualResult`` or ``None`` for the core
     (``rule_set.annual_aggregation``: mean, last or lowest). First result wins.
 
     Example::
 
         from dataclasses import replace
-        from app.regions.scoring import annual_result
-        from app.regions.types import AnnualAggregation
+        from app.regions.api import AnnualAggregation, annual_result
 
         @hookimpl
-        def kinerja_annual_result(rule_set, periodic, has_innovation):
+        def kinerja_annual_result(rule_set, periodic, has_innovation, settings):
             last = replace(rule_set, annual_aggregation=AnnualAggregation.LAST)
             return annual_result(last, periodic, has_innovation)
     """
@@ -209,23 +218,24 @@ def kinerja_annual_result(
 
 @hookspec(firstresult=True)
 def kinerja_distribution_check(
-    rule_set: RuleSet, organisation_predikat: str, employee_predikat: Sequence[str]
+    rule_set: RuleSet, organisation_predikat: str, employee_predikat: Sequence[str], settings: dict[str, Any]
 ) -> DistributionCheck | None:
     """Check a unit's spread of predikat against the distribution curve.
 
     When: before a unit's results are finalised.
     Arguments: ``organisation_predikat`` — the unit's own predikat (e.g.
-    ``"baik"``); ``employee_predikat`` — its employees' predikat codes.
+    ``"baik"``); ``employee_predikat`` — its employees' predikat codes (for a
+    numeric scheme, band codes); ``settings`` — the tenant's settings (API 1.0).
     Returns: a ``DistributionCheck`` (``mode`` off/warn/block, violations) or
-    ``None`` for the core (``app.regions.distribution.check_distribution``).
+    ``None`` for the core (``app.regions.api.check_distribution``).
     First result wins.
 
     Example::
 
-        from app.regions.distribution import check_distribution
+        from app.regions.api import check_distribution
 
         @hookimpl
-        def kinerja_distribution_check(rule_set, organisation_predikat, employee_predikat):
+        def kinerja_distribution_check(rule_set, organisation_predikat, employee_predikat, settings):
             if len(employee_predikat) < 3:  # contoh: unit sangat kecil dikecualikan
                 return check_distribution(rule_set, "-", employee_predikat)
             return None
@@ -248,7 +258,7 @@ def kinerja_training_recommendations(
 
     Example::
 
-        from app.regions.training import TrainingRecommendation
+        from app.regions.api import TrainingRecommendation
 
         @hookimpl
         def kinerja_training_recommendations(rule_set, result, evaluation, settings):
@@ -273,7 +283,7 @@ def kinerja_follow_ups(
 
     Example::
 
-        from app.regions.training import FollowUp
+        from app.regions.api import FollowUp
 
         @hookimpl
         def kinerja_follow_ups(rule_set, signal, settings):

@@ -10,11 +10,19 @@ from typing import Any
 import pluggy
 from flask import Flask, current_app, g, has_request_context
 
-from app.regions import defaults, hookspecs
+from app.regions import defaults
 from app.regions.achievement import Achievement
 from app.regions.distribution import DistributionCheck
-from app.regions.errors import PluginError, PluginRuntimeError
+from app.regions.errors import PluginError, PluginRuntimeError, RuleSetUnavailable
 from app.regions.inputs import EvaluationInput, FollowUpSignal, PlanningInput
+from app.regions.loading import (
+    ENTRY_POINT_GROUP,
+    PluginFault,
+    did_you_mean,
+    load_plugins,
+    one_line,
+    strict_start,
+)
 from app.regions.reports import public_report_data
 from app.regions.scoring import AnnualResult, PeriodResult, ScoringInputError
 from app.regions.settings import apply_settings, effective_settings
@@ -26,15 +34,16 @@ from app.regions.validation import rule_set_problems
 __all__ = [
     "ENTRY_POINT_GROUP",
     "PluginError",
+    "PluginFault",
     "PluginRuntimeError",
     "RegionRegistry",
+    "RuleSetUnavailable",
     "RuleSetRuntime",
     "build_plugin_manager",
     "init_regions",
     "regions",
 ]
 
-ENTRY_POINT_GROUP = "kinerja.regions"
 log = logging.getLogger(__name__)
 
 
@@ -84,21 +93,22 @@ class RuleSetRuntime:
         if ind is None:
             raise ScoringInputError(f"Indikator {indicator} tidak ada di rule set {self.code}.")
         return self._call("kinerja_achievement", indicator=ind, target=target or ind.target,
-                          realisation=realisation)
+                          realisation=realisation, settings=self.settings)
 
     def evaluation_blockers(self, evaluation: EvaluationInput) -> list[str]:
         return _flatten(self._call("kinerja_evaluation_blockers", evaluation=evaluation,
                                    settings=self.settings))
 
     def period_result(self, evaluation: EvaluationInput) -> PeriodResult:
-        return self._call("kinerja_period_result", evaluation=evaluation)
+        return self._call("kinerja_period_result", evaluation=evaluation, settings=self.settings)
 
     def annual_result(self, periodic: Sequence[PeriodResult], has_innovation: bool = False) -> AnnualResult:
-        return self._call("kinerja_annual_result", periodic=list(periodic), has_innovation=has_innovation)
+        return self._call("kinerja_annual_result", periodic=list(periodic), has_innovation=has_innovation,
+                          settings=self.settings)
 
     def distribution_check(self, organisation_predikat: str, employee_predikat: Sequence[str]) -> DistributionCheck:
         return self._call("kinerja_distribution_check", organisation_predikat=organisation_predikat,
-                          employee_predikat=list(employee_predikat))
+                          employee_predikat=list(employee_predikat), settings=self.settings)
 
     def training_recommendations(self, result: PeriodResult, evaluation: EvaluationInput) -> list[TrainingRecommendation]:
         return _flatten(self._call("kinerja_training_recommendations", result=result,
@@ -131,42 +141,73 @@ def _flatten(answers: list[list[Any]]) -> list[Any]:
 
 
 class RegionRegistry:
-    """The installed rule sets, who registered each, and per-rule-set dispatch."""
+    """The installed rule sets, who registered each, and per-rule-set dispatch.
 
-    def __init__(self, plugin_manager: pluggy.PluginManager) -> None:
+    ``faults`` lists what is broken (``PluginFault``, one line each). Strict
+    (the default) raises ``PluginError`` with them; otherwise the registry
+    keeps serving the healthy rule sets and ``for_rule_set`` raises
+    ``RuleSetUnavailable`` for a broken one.
+    """
+
+    def __init__(self, plugin_manager: pluggy.PluginManager, faults: Sequence[PluginFault] = (),
+                 strict: bool = True) -> None:
         self.pm = plugin_manager
         self.rule_sets: dict[str, RuleSet] = {}
         self.owners: dict[str, str] = {}
+        self.faults: list[PluginFault] = list(faults)
         self._owner_plugins: dict[str, object] = {}
         self._callers: dict[tuple[str, str], Any] = {}
         self._collect()
+        if self.faults and strict:
+            raise PluginError("\n".join(str(f) for f in self.faults), tuple(self.faults))
+        for fault in self.faults:
+            log.error("%s", fault)
 
     def _collect(self) -> None:
         for impl in self.pm.hook.kinerja_rule_sets.get_hookimpls():
             plugin_name = _plugin_name(self.pm, impl.plugin)
             try:
-                rule_sets = impl.function()
-            except Exception as exc:
-                raise PluginError(f"Region plugin '{plugin_name}' failed to register: {exc}") from exc
-            for rule_set in rule_sets or []:
-                if not isinstance(rule_set, RuleSet):
-                    raise PluginError(
-                        f"Region plugin '{plugin_name}' returned {type(rule_set).__name__}, not RuleSet."
-                    )
-                if rule_set.code in self.rule_sets:
-                    raise PluginError(
-                        f"Rule set code '{rule_set.code}' is registered by both "
-                        f"'{self.owners[rule_set.code]}' and '{plugin_name}'."
-                    )
-                problems = rule_set_problems(rule_set)
-                if problems:
-                    raise PluginError(
-                        f"Region plugin '{plugin_name}' (rule set '{rule_set.code}' {rule_set.version}) "
-                        "is invalid:\n  - " + "\n  - ".join(problems)
-                    )
-                self.rule_sets[rule_set.code] = rule_set
-                self.owners[rule_set.code] = plugin_name
-                self._owner_plugins[rule_set.code] = impl.plugin
+                rule_sets = list(impl.function() or [])
+            except Exception as exc:  # noqa: BLE001 - the plugin's fault, reported
+                self.faults.append(PluginFault(plugin_name, f"kinerja_rule_sets raised "
+                                                            f"{type(exc).__name__}: {one_line(exc)}"))
+                continue
+            for rule_set in rule_sets:
+                self._add(plugin_name, impl.plugin, rule_set)
+
+    def _add(self, plugin_name: str, plugin: object, rule_set: Any) -> None:
+        if not isinstance(rule_set, RuleSet):
+            self.faults.append(PluginFault(plugin_name, f"kinerja_rule_sets returned "
+                                                        f"{type(rule_set).__name__}, not RuleSet"))
+            return
+        code = rule_set.code
+        if code in self.rule_sets or self._fault_for(code, by_name=False):
+            first = self.owners.pop(code, None) or self._fault_for(code).plugin
+            self.rule_sets.pop(code, None)
+            self._owner_plugins.pop(code, None)
+            self.faults.append(PluginFault(plugin_name, f"Rule set code '{code}' is registered by both "
+                                                        f"'{first}' and '{plugin_name}'", rule_set_codes=(code,)))
+            return
+        problems = rule_set_problems(rule_set)
+        if problems:
+            self.faults.append(PluginFault(plugin_name, f"rule set '{code}' {rule_set.version} is invalid: "
+                                                        + "; ".join(problems), rule_set_codes=(code,)))
+            return
+        self.rule_sets[code] = rule_set
+        self.owners[code] = plugin_name
+        self._owner_plugins[code] = plugin
+
+    def _fault_for(self, code: str, by_name: bool = True) -> PluginFault | None:
+        """The fault that keeps ``code`` from serving. A plugin that failed
+        before naming its rule sets is matched by name (codes usually equal it)."""
+        found = next((f for f in self.faults if code in f.rule_set_codes), None)
+        if found is None and by_name:
+            found = next((f for f in self.faults if f.plugin == code and not f.rule_set_codes), None)
+        return found
+
+    def unavailable(self) -> dict[str, PluginFault]:
+        """Rule-set code → fault, for rule sets a broken plugin registered."""
+        return {code: f for f in self.faults for code in f.rule_set_codes}
 
     def get(self, code: str) -> RuleSet | None:
         return self.rule_sets.get(code)
@@ -175,10 +216,21 @@ class RegionRegistry:
         return sorted((code, rs.name) for code, rs in self.rule_sets.items())
 
     def for_rule_set(self, code: str, settings: Mapping[str, Any] | None = None) -> RuleSetRuntime:
+        """The rules a tenant selecting ``code`` with ``settings`` gets.
+        Raises ``RuleSetUnavailable`` (a ``KeyError``) when ``code`` is not
+        installed or its plugin is broken, ``SettingsError`` for bad settings."""
         rule_set = self.rule_sets.get(code)
         if rule_set is None:
-            raise KeyError(f"Rule set '{code}' is not installed.")
+            raise self.unavailable_error(code)
         return RuleSetRuntime(self, rule_set, settings)
+
+    def unavailable_error(self, code: str) -> RuleSetUnavailable:
+        fault = self._fault_for(code)
+        if fault is not None:
+            return RuleSetUnavailable(code, fault.plugin, f"Rule set '{code}' is unavailable: {fault}")
+        known = sorted(self.rule_sets)
+        return RuleSetUnavailable(code, None, f"Rule set '{code}' is not installed{did_you_mean(code, known)}"
+                                              + ("" if did_you_mean(code, known) else "; see `flask regions list`"))
 
     def for_tenant(self, tenant: Any) -> RuleSetRuntime:
         """The rules of a tenant (anything with ``rule_set_code`` and ``settings``)."""
@@ -210,31 +262,28 @@ class RegionRegistry:
 
 def build_plugin_manager(extra_plugins: Sequence[object] | None = None) -> pluggy.PluginManager:
     """Hookspecs, the core defaults, every installed region (entry points),
-    then any extra plugin objects (tests, embedding)."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    pm.register(defaults, name=defaults.PLUGIN_NAME)
-    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    for plugin in extra_plugins or []:
-        pm.register(plugin)
-    pm.check_pending()
+    then any extra plugin objects (tests, embedding); raises ``PluginError``."""
+    pm, faults = load_plugins(extra_plugins)
+    if faults:
+        raise PluginError("\n".join(str(f) for f in faults), tuple(faults))
     return pm
 
 
-def build_registry(extra_plugins: Sequence[object] | None = None) -> RegionRegistry:
-    try:
-        pm = build_plugin_manager(extra_plugins)
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"Region plugin '{_plugin_name_of(exc.plugin)}' is invalid: {exc}") from exc
-    return RegionRegistry(pm)
-
-
-def _plugin_name_of(plugin: object) -> str:
-    return getattr(plugin, "__name__", None) or repr(plugin)
+def build_registry(extra_plugins: Sequence[object] | None = None, strict: bool = True,
+                   installed: bool = True) -> RegionRegistry:
+    """Every installed region plugin (unless ``installed`` is False) and
+    ``extra_plugins``, validated. Strict raises ``PluginError`` naming each
+    broken plugin (one line each); otherwise they are recorded in ``faults``
+    and their rule sets are unavailable."""
+    pm, faults = load_plugins(extra_plugins, installed)
+    return RegionRegistry(pm, faults, strict=strict)
 
 
 def init_regions(app: Flask) -> None:
-    app.extensions["kinerja_regions"] = build_registry(app.config.get("EXTRA_REGION_PLUGINS"))
+    """Load the plugins before any request: strict refuses to start with a
+    broken one; degraded serves the others (see ``strict_start``)."""
+    app.extensions["kinerja_regions"] = build_registry(app.config.get("EXTRA_REGION_PLUGINS"),
+                                                      strict=strict_start(app))
 
 
 def regions() -> RegionRegistry:

@@ -221,6 +221,16 @@ def render_score_recap_csv(data: ReportData, extra_columns: Sequence[str] = ()) 
     return out.getvalue()
 
 
+def evaluations_by_period(data: ReportData) -> dict[str, tuple[EmployeeEvaluation, ...]]:
+    """A report spanning several periods (a year's quarterly recap) holds every
+    period's evaluations; each carries its own ``period_label``. Grouped here
+    by period, in the order the core supplied them (chronological)."""
+    grouped: dict[str, list[EmployeeEvaluation]] = {}
+    for e in data.evaluations:
+        grouped.setdefault(e.period_label, []).append(e)
+    return {label: tuple(found) for label, found in grouped.items()}
+
+
 def _note(e: EmployeeEvaluation, prefix: str) -> str:
     return next((n.split(":", 1)[1].strip() for n in e.notes if n.startswith(f"{prefix}:")), "")
 

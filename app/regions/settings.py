@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from app.regions.types import (
     AnnualAggregation,
@@ -76,6 +76,29 @@ class TenantSettingsSchema(Schema):
 
 def _schema_for(rule_set: RuleSet) -> Schema:
     return (rule_set.settings_schema or TenantSettingsSchema)()
+
+
+def default_problems(rule_set: RuleSet) -> list[str]:
+    """Every ``load_default`` the rule set's own schema rejects. marshmallow
+    never validates defaults, so a default outside its own range would reach
+    every tenant unchecked: each is put through the schema as if a tenant had
+    entered it."""
+    schema = _schema_for(rule_set)
+    problems = []
+    for name, field in schema.fields.items():
+        default = field.load_default
+        if default is missing or default is None:
+            continue
+        value = default() if callable(default) else default
+        try:
+            schema.load(schema.dump({name: value}), partial=True)
+        except ValidationError as exc:
+            messages = exc.messages_dict.get(name, exc.messages_dict)
+            problems.append(f"setting '{name}': default {value!r} is rejected by its own schema: "
+                            f"{_flatten(messages)}")
+        except (TypeError, ValueError, AttributeError) as exc:
+            problems.append(f"setting '{name}': default {value!r} cannot be used: {exc}")
+    return problems
 
 
 def effective_settings(rule_set: RuleSet, settings: Mapping[str, Any] | None) -> dict[str, Any]:

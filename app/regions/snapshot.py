@@ -16,10 +16,10 @@ import enum
 import types
 import typing
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 
-from app.regions import types as rtypes
 from app.regions.types import RuleSet
 
 SNAPSHOT_FORMAT = 1
@@ -48,6 +48,11 @@ def as_rule_set(rule_set_or_snapshot: RuleSet | Mapping[str, Any]) -> RuleSet:
     return restore(rule_set_or_snapshot)
 
 
+def load_typed(cls: type, data: Mapping[str, Any]) -> Any:
+    """A frozen dataclass (a rule-set part or an input) from its JSON form."""
+    return _load(cls, data)
+
+
 def jsonable(value: Any) -> Any:
     """Dataclasses, enums and tuples as JSON-ready dicts, strings and lists."""
     return _dump(value)
@@ -72,7 +77,7 @@ def _dump(value: Any) -> Any:
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(rtypes))
+    return typing.get_type_hints(cls)  # resolved in the dataclass's own module
 
 
 def _load(tp: Any, value: Any) -> Any:
@@ -107,4 +112,6 @@ def _load(tp: Any, value: Any) -> Any:
         return tp(value)
     if tp is float:
         return float(value)
+    if tp is date and isinstance(value, str):
+        return date.fromisoformat(value)
     return value

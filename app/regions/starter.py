@@ -1,14 +1,17 @@
 """``flask regions new <code>``: a starter region plugin as its own package.
 
 The generated package depends on ``kinerja``, registers itself through the
-``kinerja.regions`` entry point exactly as the built-in regions do, composes
-the national baseline, and ships a test that runs the conformance kit.
+``kinerja.regions`` entry point exactly as the built-in regions do, imports
+only the public plugin API (``app.regions.api``), declares the API versions it
+supports (``KINERJA_API``), composes the national baseline, and ships a test
+that runs the conformance kit.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from app.regions.compat import API_VERSION
 from app.regions.validation import CODE_RE
 
 PYPROJECT = '''[build-system]
@@ -35,7 +38,7 @@ packages = ["{module}"]
 
 MODULE = '''"""Region plugin: {name}.
 
-Real rules: the national PermenPANRB 6/2022 baseline (plugins.nasional).
+Real rules: the national PermenPANRB 6/2022 baseline (``baseline_rule_set``).
 Defaults a tenant can change: everything in the settings schema below.
 Replace the sample indicator and hook with your region's own rules, and say
 here which numbers come from your region's regulations.
@@ -45,9 +48,19 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.regions.hookspecs import hookimpl
-from app.regions.types import Aspect, Indicator, RuleSet, Target
-from plugins.nasional.baseline import GENERAL_INDICATORS, NationalSettingsSchema, baseline_rule_set
+from app.regions.api import (
+    GENERAL_INDICATORS,
+    Aspect,
+    Indicator,
+    NationalSettingsSchema,
+    RuleSet,
+    Target,
+    baseline_rule_set,
+    hookimpl,
+)
+
+# The Kinerja plugin API versions this package works with; another is refused at start-up.
+KINERJA_API = ">={api_major}.{api_minor},<{api_next}"
 
 
 class SettingsSchema(NationalSettingsSchema):
@@ -86,7 +99,7 @@ def kinerja_plan_lock_blockers(rule_set, planning, settings):
 TEST = '''"""Runs the Kinerja conformance kit against this plugin (pytest11 plugin `kinerja_regions`)."""
 
 import {module}
-from app.regions.conformance import RegionConformance
+from app.regions.api import RegionConformance
 
 
 class TestConformance(RegionConformance):
@@ -111,6 +124,11 @@ class StarterError(ValueError):
     pass
 
 
+def _api_range() -> dict[str, int]:
+    major, minor = (int(part) for part in API_VERSION.split(".")[:2])
+    return {"api_major": major, "api_minor": minor, "api_next": major + 1}
+
+
 def module_name(code: str) -> str:
     return "kinerja_region_" + code.replace("-", "_")
 
@@ -124,7 +142,7 @@ def new_region(code: str, directory: Path, name: str | None = None) -> Path:
         raise StarterError(f"{root} already exists.")
     module = module_name(code)
     values = {"code": code, "name": name or code.replace("-", " ").title(), "module": module,
-              "prefix": code.split("-")[0].upper()[:6]}
+              "prefix": code.split("-")[0].upper()[:6], **_api_range()}
     (root / module).mkdir(parents=True)
     (root / "tests").mkdir()
     (root / "pyproject.toml").write_text(PYPROJECT.format(**values), encoding="utf-8")

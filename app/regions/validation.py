@@ -6,9 +6,13 @@ registry refuses to start with a message naming the plugin and these faults.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import types
+import typing
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from app.regions.types import (
     AchievementCurve,
@@ -134,9 +138,47 @@ def weight_problems(rs: RuleSet) -> list[str]:
     return problems
 
 
+def shape_problems(value: Any, tp: Any, path: str) -> list[str]:
+    """Where the types want a tuple, a list or a string is a fault: a rule set
+    is immutable, and a snapshot (tuples) would no longer equal it."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return []
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        for option in options:
+            kind = typing.get_origin(option) or option
+            if isinstance(kind, type) and isinstance(value, kind):
+                return shape_problems(value, option, path)
+        return shape_problems(value, options[0], path) if len(options) == 1 else []
+    if origin is tuple:
+        if isinstance(value, list):
+            return [f"{path}: a list where a tuple is needed; write (a, b, ...) — rule sets are immutable"]
+        if isinstance(value, str):
+            return [f"{path}: the string {value!r} where a tuple is needed; a one-element tuple needs "
+                    f"a trailing comma: ({value!r},)"]
+        if not isinstance(value, tuple):
+            return []
+        args = typing.get_args(tp)
+        item_types = [args[0]] * len(value) if len(args) == 2 and args[1] is Ellipsis else list(args)
+        return [p for i, (item, item_tp) in enumerate(zip(value, item_types, strict=False))
+                for p in shape_problems(item, item_tp, f"{path}[{i}]")]
+    if dataclasses.is_dataclass(tp) and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hints = typing.get_type_hints(type(value))
+        return [p for f in dataclasses.fields(value)
+                for p in shape_problems(getattr(value, f.name), hints[f.name], _join(path, f.name))]
+    return []
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
 def rule_set_problems(rs: RuleSet) -> list[str]:
     """Every fault found in ``rs``; empty when it is valid."""
-    problems: list[str] = []
+    problems = shape_problems(rs, RuleSet, "")
+    if problems:
+        return problems  # the checks below assume the declared shapes
     if not CODE_RE.match(rs.code):
         problems.append(f"code '{rs.code}' must be 2–40 lowercase letters, digits or '-'")
     if not rs.version:
@@ -194,12 +236,15 @@ def rule_set_problems(rs: RuleSet) -> list[str]:
 def _settings_problems(rs: RuleSet) -> list[str]:
     from marshmallow import Schema, ValidationError
 
-    from app.regions.settings import effective_settings
+    from app.regions.settings import default_problems, effective_settings
 
     if rs.settings_schema is None:
         return []
     if not (isinstance(rs.settings_schema, type) and issubclass(rs.settings_schema, Schema)):
         return ["settings_schema must be a marshmallow Schema class"]
+    problems = default_problems(rs)
+    if problems:
+        return problems
     try:
         effective_settings(rs, {})
     except (ValidationError, ValueError) as exc:

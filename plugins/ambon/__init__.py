@@ -25,15 +25,22 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.regions.hookspecs import hookimpl
-from app.regions.training import FollowUp
-from app.regions.types import Aspect, Indicator, Rater, RuleSet, Target, TrainingRule
-from plugins.nasional.baseline import (
+from app.regions.api import (
     GENERAL_INDICATORS,
     NATIONAL_TRAINING,
+    Aspect,
+    FollowUp,
+    Indicator,
     NationalSettingsSchema,
+    Rater,
+    RuleSet,
+    Target,
+    TrainingRule,
+    hookimpl,
     pp30_rule_set,
 )
+
+KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
 SKM_BAND_B_LOWER = 76.61  # PermenPANRB 14/2017: B (Baik) 76.61–88.30 [S]
 

@@ -1,53 +1,21 @@
 """The national baseline (PermenPANRB 6/2022), registered like any region.
 
-Two things live here:
-
-* the ``nasional`` rule set, for a Pemda that follows the national rules as
-  they are (predikat matrix, quarterly periods, distribution curve on
-  ``warn``, 14-day objection window);
-* the building blocks regional plugins compose (``plugins.nasional.baseline``):
-  ``BERAKHLAK``, ``PERMENPANRB_8_2021_CURVE``, ``MATRIX_6_2022``,
-  ``DISTRIBUTION_WARN``, ``PP30_SCHEME``/``PP30_COMPONENTS_70_30``/``_60_40``,
-  ``PP46_SCHEME``, ``baseline_rule_set()``, ``pp30_rule_set()``,
-  ``standard_report_formats()``.
+The ``nasional`` rule set is for a Pemda that follows the national rules as
+they are (predikat matrix, quarterly periods, distribution curve on ``warn``,
+14-day objection window). The building blocks it is made of — and that
+regional plugins compose — are part of the public plugin API
+(``app.regions.api``: ``BERAKHLAK``, ``PERMENPANRB_8_2021_CURVE``,
+``MATRIX_6_2022``, ``DISTRIBUTION_WARN``, ``PP30_SCHEME``, ``PP46_SCHEME``,
+``baseline_rule_set()``, ``pp30_rule_set()``, ``standard_report_formats()``, …).
 """
 
 from __future__ import annotations
 
-from app.regions.hookspecs import hookimpl
-from app.regions.types import RuleSet
-from plugins.nasional.baseline import (
-    BERAKHLAK,
-    DISTRIBUTION_WARN,
-    MATRIX_6_2022,
-    PERMENPANRB_8_2021_CURVE,
-    PP30_COMPONENTS_60_40,
-    PP30_COMPONENTS_70_30,
-    PP30_SCHEME,
-    PP46_COMPONENTS,
-    PP46_CURVE,
-    PP46_SCHEME,
-    baseline_rule_set,
-    pp30_rule_set,
-    standard_report_formats,
-)
+from app.regions.api import RuleSet, baseline_rule_set, hookimpl
 
-__all__ = [
-    "BERAKHLAK",
-    "DISTRIBUTION_WARN",
-    "MATRIX_6_2022",
-    "PERMENPANRB_8_2021_CURVE",
-    "PP30_COMPONENTS_60_40",
-    "PP30_COMPONENTS_70_30",
-    "PP30_SCHEME",
-    "PP46_COMPONENTS",
-    "PP46_CURVE",
-    "PP46_SCHEME",
-    "RULE_SET",
-    "baseline_rule_set",
-    "pp30_rule_set",
-    "standard_report_formats",
-]
+KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+
+__all__ = ["RULE_SET", "kinerja_rule_sets"]
 
 RULE_SET = baseline_rule_set(
     code="nasional",

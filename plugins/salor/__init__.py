@@ -28,25 +28,26 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.regions.hookspecs import hookimpl
-from app.regions.training import FollowUp, TrainingRecommendation
-from app.regions.types import (
+from app.regions.api import (
+    GENERAL_INDICATORS,
+    NATIONAL_TRAINING,
     Aspect,
     Component,
     ComponentSource,
     Direction,
+    FollowUp,
     Indicator,
+    NationalSettingsSchema,
     PeriodScheme,
     RuleSet,
     Target,
+    TrainingRecommendation,
     TrainingRule,
-)
-from plugins.nasional.baseline import (
-    GENERAL_INDICATORS,
-    NATIONAL_TRAINING,
-    NationalSettingsSchema,
+    hookimpl,
     pp30_rule_set,
 )
+
+KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
 SKM_BAND_B_LOWER = 76.61
 

@@ -28,30 +28,30 @@ from functools import partial
 
 from marshmallow import fields, validate
 
-from app.regions.hookspecs import hookimpl
-from app.regions.reports import render_score_recap_csv
-from app.regions.training import TrainingRecommendation
-from app.regions.types import (
+from app.regions.api import (
+    GENERAL_INDICATORS,
+    NATIONAL_TRAINING,
+    PP30_BANDS,
     Aspect,
     Component,
     ComponentSource,
     Direction,
     Indicator,
+    NationalSettingsSchema,
     PeriodScheme,
     ReportFormat,
     RuleSet,
     Target,
+    TrainingRecommendation,
     TrainingRule,
-)
-from plugins.nasional.baseline import (
-    GENERAL_INDICATORS,
-    NATIONAL_TRAINING,
-    PP30_BANDS,
-    NationalSettingsSchema,
     band_labels,
+    hookimpl,
     pp30_rule_set,
+    render_score_recap_csv,
     standard_report_formats,
 )
+
+KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
 SECTOR_INDICATORS: tuple[Indicator, ...] = (
     Indicator("KES-01", "Jumlah pelayanan kesehatan yang diberikan", "layanan", Aspect.KUANTITAS,

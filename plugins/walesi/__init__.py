@@ -27,24 +27,24 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from app.regions.hookspecs import hookimpl
-from app.regions.types import (
+from app.regions.api import (
+    GENERAL_INDICATORS,
+    NATIONAL_TRAINING,
     Aspect,
     Indicator,
+    NationalSettingsSchema,
     PeriodScheme,
     RuleSet,
     Target,
     TrainingRule,
-)
-from plugins.nasional.baseline import (
-    GENERAL_INDICATORS,
-    NATIONAL_TRAINING,
-    NationalSettingsSchema,
     baseline_rule_set,
+    hookimpl,
     matrix_predikat_labels,
     public_report_format,
     standard_report_formats,
 )
+
+KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
 POVERTY, VACCINATION = "Pengentasan Kemiskinan", "Vaksinasi"
 
