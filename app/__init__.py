@@ -43,11 +43,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     # 4. Web plumbing: sign-in, CSRF, language, security headers, errors.
     from app.auth.web import init_auth
-    from app.errors import init_errors
     from app.extensions import csrf
     from app.i18n import init_i18n
     from app.security import init_security
     from app.tenancy.web import init_tenancy
+    from app.web.errors import init_errors
+    from app.web.filters import init_filters
 
     init_tenancy(app)
     csrf.init_app(app)
@@ -55,6 +56,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_i18n(app)
     init_security(app)
     init_errors(app)
+    init_filters(app)
 
     # 5. Pages, one blueprint per domain area.
     from app.views import register_blueprints

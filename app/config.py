@@ -113,6 +113,8 @@ class Config:
         for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
             if name in os.environ:
                 values[name] = os.environ[name].lower() in ("1", "true", "yes", "on")
+        if "REGIONS_STRICT" in os.environ:  # unset: degraded in production, strict elsewhere
+            values["REGIONS_STRICT"] = os.environ["REGIONS_STRICT"].lower() in ("1", "true", "yes", "on")
         return values
 
 

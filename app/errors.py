@@ -1,77 +1,60 @@
-"""Error pages and structured error bodies. A 500 is a bug; these say what to do next."""
+"""The one family of domain errors.
+
+Services raise these; they know nothing of HTTP. The web layer
+(``app.web.errors``) turns them into answers: a form re-rendered with the
+message on its field (``app.web.forms.perform``), a 403/404/409 page, or an
+``application/problem+json`` body for the API (RFC 9457).
+
+``message`` is already in the user's language (services use ``gettext``);
+``field`` names the form field the message belongs to, when there is one.
+"""
 
 from __future__ import annotations
 
-import logging
-
-from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
-
-from app.extensions import db
-from app.regions.errors import PluginRuntimeError
-
-log = logging.getLogger(__name__)
+from typing import Any
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+class DomainError(Exception):
+    """A rule of the domain said no. Subclass by kind, never per module."""
+
+    status = 422
+    kind = "invalid"
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
-def _render(status: int, title: str, message: str):
-    if _wants_json():
-        return jsonify(error={"status": status, "title": title, "message": message}), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+class Invalid(DomainError):
+    """The input breaks a rule: show the message (on ``field``) and keep the input."""
 
 
-def init_errors(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError):
-        return _render(400, _("Formulir kedaluwarsa"),
-                       _("Halaman ini sudah terlalu lama terbuka atau tidak sah. Muat ulang halaman lalu kirim lagi."))
+class Forbidden(DomainError):
+    """This person may not do this (to this object)."""
 
-    @app.errorhandler(StaleDataError)
-    def _stale(exc: StaleDataError):
-        db.session.rollback()
-        return _render(409, _("Data sudah diubah orang lain"),
-                       _("Data ini diubah oleh orang lain sejak Anda membukanya. Muat ulang lalu ulangi perubahan Anda."))
+    status = 403
+    kind = "forbidden"
 
-    @app.errorhandler(PluginRuntimeError)
-    def _region_plugin(exc: PluginRuntimeError):
-        # Only this request fails; the plugin stays loaded for other tenants.
-        db.session.rollback()
-        log.error("Region plugin %s failed in %s for rule set %s on %s %s",
-                  exc.plugin, exc.hook, exc.rule_set_code, request.method, request.path)
-        return _render(500, _("Aturan daerah gagal dijalankan"),
-                       _("Plugin aturan daerah %(plugin)s mengalami kesalahan saat memproses permintaan ini. "
-                         "Kesalahan telah dicatat; coba lagi nanti atau hubungi operator platform.",
-                         plugin=exc.plugin))
 
-    @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
-        titles = {
-            400: _("Permintaan tidak valid"),
-            403: _("Akses ditolak"),
-            404: _("Halaman tidak ditemukan"),
-            405: _("Metode tidak diizinkan"),
-            413: _("Berkas terlalu besar"),
-            429: _("Terlalu banyak permintaan"),
-        }
-        messages = {
-            403: _("Anda tidak memiliki hak untuk membuka halaman ini."),
-            404: _("Halaman atau data yang Anda cari tidak ada."),
-            413: _("Berkas yang diunggah melebihi batas ukuran."),
-        }
-        status = exc.code or 500
-        return _render(status, titles.get(status, exc.name), messages.get(status, exc.description or ""))
+class NotFound(DomainError):
+    """The object does not exist for this tenant (another tenant's is the same)."""
 
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        if app.config.get("PROPAGATE_UNEXPECTED"):
-            raise exc
-        db.session.rollback()
-        log.exception("Unhandled error on %s %s", request.method, request.path)
-        return _render(500, _("Terjadi kesalahan"),
-                       _("Kesalahan tak terduga telah dicatat. Coba lagi; jika berulang, hubungi admin."))
+    status = 404
+    kind = "not-found"
+
+
+class Conflict(DomainError):
+    """The object changed since the form was opened, or the action clashes with its state."""
+
+    status = 409
+    kind = "conflict"
+
+
+class Stale(Conflict):
+    """Optimistic locking: the version in the form is not the current one."""
+
+    kind = "stale"

@@ -14,6 +14,8 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel
+from app.tenancy.context import current_tenant_id
+from app.tenancy.current import tenant_zone
 
 
 def select_locale() -> str:
@@ -36,8 +38,10 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    tenant = getattr(g, "tenant", None)
-    return tenant.timezone if tenant is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    """Times are shown in the tenant's zone (stored as UTC)."""
+    if current_tenant_id() is None:
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return str(tenant_zone())
 
 
 def language_url(code: str) -> str:

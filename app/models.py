@@ -1,8 +1,10 @@
-"""Every model, imported in one place for Alembic and the shell."""
+"""Every model (and the enums of its columns), imported in one place for
+Alembic, the shell and the tests (``from app import models as m``)."""
 
 from app.audit.models import AuditEntry
 from app.auth.models import LoginAttempt, User, UserSession
 from app.imports.models import ImportBatch
+from app.notifications.models import Notification
 from app.org.models import ActingAssignment, Employee, Position, Unit
 from app.periods.models import Period
 from app.publik.models import (
@@ -14,56 +16,60 @@ from app.publik.models import (
     PublikSettings,
     SurveyResponse,
 )
-from app.skp.models import (
-    Evaluation,
-    Evidence,
-    FeedbackMessage,
-    FeedbackSession,
+from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
+from app.skp.feedback.models import FeedbackMessage, FeedbackSession
+from app.skp.objections.models import Objection, ObjectionStatus
+from app.skp.planning.models import (
     IndicatorAssignment,
-    Notification,
-    Objection,
-    PeerRating,
     Plan,
     PlanBehaviour,
     PlanIndicator,
     PlanResult,
-    Realisation,
-    TrainingCourse,
-    TrainingRecord,
+    PlanStatus,
+    ResultKind,
 )
+from app.skp.realisation.models import Evidence, EvidenceKind, EvidenceReview, Realisation
+from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
 from app.tenancy.models import Tenant
 
 __all__ = [
-    "Evaluation",
-    "Evidence",
-    "FeedbackMessage",
-    "FeedbackSession",
-    "IndicatorAssignment",
-    "Notification",
-    "Objection",
-    "PeerRating",
-    "Plan",
-    "PlanBehaviour",
-    "PlanIndicator",
-    "PlanResult",
-    "Realisation",
-    "TrainingCourse",
-    "TrainingRecord",
     "ActingAssignment",
     "AuditEntry",
     "Complaint",
     "ComplaintEvent",
     "Employee",
+    "Evaluation",
+    "EvaluationStatus",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceReview",
+    "FeedbackMessage",
+    "FeedbackSession",
     "FollowUpItem",
     "ImportBatch",
+    "IndicatorAssignment",
     "LoginAttempt",
+    "Notification",
+    "Objection",
+    "ObjectionStatus",
+    "PeerRating",
     "Period",
+    "Plan",
+    "PlanBehaviour",
+    "PlanIndicator",
+    "PlanResult",
+    "PlanStatus",
     "Position",
     "PublicSubmission",
     "Publication",
     "PublikSettings",
+    "ResultKind",
+    "Realisation",
     "SurveyResponse",
     "Tenant",
+    "TrainingCourse",
+    "TrainingRecord",
+    "TrainingStatus",
     "Unit",
     "User",
     "UserSession",

@@ -255,8 +255,8 @@ class Cycle:
 
 
 def make_cycle(org: Org, year: int = 2026) -> Cycle:
+    from app import models as m
     from app.periods.models import Period, PeriodKind
-    from app.skp import models as m
     from app.tenancy import tenant_scope
 
     with tenant_scope(org.tenant):

@@ -106,7 +106,8 @@ def add_evaluations(tenant, units: dict[str, dict], year: int = 2026, prefix: st
     from app.org.models import Employee, Position, PositionKind, Unit, UnitKind
     from app.org.nip import EmployeeType, Sex
     from app.periods.models import Period, PeriodKind
-    from app.skp.models import Evaluation, EvaluationStatus, Plan, PlanStatus
+    from app.skp.evaluation.models import Evaluation, EvaluationStatus
+    from app.skp.planning.models import Plan, PlanStatus
 
     out: dict = {"unit_ids": {}, "names": [], "nips": [], "evaluation_ids": []}
     with tenant_scope(tenant):

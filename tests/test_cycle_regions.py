@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from app import models as m
 from app.auth.accounts import UserData, save_user
 from app.extensions import db
 from app.org import services as org
-from app.skp import models as m
 from app.tenancy import tenant_scope
 from tests.conftest import CSRF_RE, NIPS, PASSWORD, login, make_org, make_tenant
 

@@ -17,6 +17,7 @@ from app.demo import names
 from app.demo.organisations import PLANS, position_code
 from app.demo.seed import DemoSeedError, seed_all
 from app.extensions import db
+from app.notifications.models import Notification
 from app.org.hierarchy import direct_reports, supervisor_of
 from app.org.models import ActingAssignment, ActingKind, Employee, Position, PositionKind, Unit
 from app.org.nip import SEX_DIGIT, EmployeeType, validate_nip
@@ -27,28 +28,13 @@ from app.publik.surveys import unit_ikm
 from app.regions import scoring
 from app.regions.inputs import TrainingParticipation
 from app.regions.manager import regions
-from app.skp import evaluation as evaluations
-from app.skp.models import (
-    Evaluation,
-    EvaluationStatus,
-    Evidence,
-    EvidenceKind,
-    EvidenceReview,
-    FeedbackMessage,
-    FeedbackSession,
-    Notification,
-    Objection,
-    ObjectionStatus,
-    PeerRating,
-    Plan,
-    PlanIndicator,
-    PlanResult,
-    PlanStatus,
-    Realisation,
-    TrainingCourse,
-    TrainingRecord,
-    TrainingStatus,
-)
+from app.skp.evaluation import services as evaluations
+from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
+from app.skp.feedback.models import FeedbackMessage, FeedbackSession
+from app.skp.objections.models import Objection, ObjectionStatus
+from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
+from app.skp.realisation.models import Evidence, EvidenceKind, EvidenceReview, Realisation
+from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
 from app.tenancy import TenantRef, all_tenants, tenant_scope
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, login, make_tenant

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app import notifications
 from app.extensions import db
+from app.notifications.models import Notification
 from app.org.models import Employee
-from app.skp.models import Notification
 from app.tenancy import tenant_scope
 from tests.conftest import csrf_token, login, make_cycle
 
@@ -76,9 +76,9 @@ def cycle(app, two_tenants):
     return a
 
 
-def _notify(app, org, message="Tugas baru untuk Anda", link="/kota-a/keberatan/"):
+def _notify(app, org, message="Tugas baru untuk Anda", about=("training", None)):
     with app.test_request_context(), tenant_scope(org.tenant):
-        notifications.notify(org.user_ids["pegawai"], "test.kind", message, link)
+        notifications.notify("test.kind", message, users=[org.user_ids["pegawai"]], about=about)
         db.session.commit()
         db.session.remove()
 
@@ -99,7 +99,7 @@ def test_mail_is_sent_through_smtp_when_configured(app, cycle, smtp_sink, monkey
     mail = smtp_sink.messages[0]
     assert mail["rcpt"] == ["pegawai@contoh.go.id"]
     assert "Subject: [Kinerja] Keberatan Anda sudah diputuskan" in mail["data"]
-    assert "/kota-a/keberatan/" in mail["data"]
+    assert "http://localhost/kota-a/pelatihan/" in mail["data"]  # the page it is about, built when sent
     assert "pegawai@contoh.go.id" not in caplog.text
 
 
@@ -107,7 +107,7 @@ def test_no_mail_when_the_change_is_rolled_back(app, cycle, smtp_sink, monkeypat
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", smtp_sink.server_address[1])
     with app.test_request_context(), tenant_scope(cycle.tenant):
-        notifications.notify(cycle.user_ids["pegawai"], "test.kind", "Tidak jadi")
+        notifications.notify("test.kind", "Tidak jadi", users=[cycle.user_ids["pegawai"]])
         db.session.rollback()
         db.session.commit()
         db.session.remove()
@@ -118,7 +118,7 @@ def test_no_mail_for_an_employee_without_an_address(app, cycle, smtp_sink, monke
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", smtp_sink.server_address[1])
     with app.test_request_context(), tenant_scope(cycle.tenant):
-        notifications.notify(cycle.user_ids["penilai"], "test.kind", "Untuk penilai")
+        notifications.notify("test.kind", "Untuk penilai", users=[cycle.user_ids["penilai"]])
         db.session.commit()
         db.session.remove()
     assert smtp_sink.messages == []
@@ -145,7 +145,7 @@ def test_inbox_lists_newest_first_and_marks_read(app, client, cycle):
         base = datetime(2026, 5, 1, 8, 0)
         for i in range(3):
             db.session.add(Notification(user_id=cycle.user_ids["pegawai"], kind="test", message=f"Pesan ke-{i}",
-                                        link="/kota-a/pelatihan/", created_at=base + timedelta(hours=i)))
+                                        about_kind="training", created_at=base + timedelta(hours=i)))
         db.session.add(Notification(user_id=cycle.user_ids["penilai"], kind="test", message="Untuk penilai"))
         db.session.commit()
     login(client, "kota-a", "pegawai")

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app import models as m
 from app.audit import AuditEntry, verify
 from app.auth.accounts import UserData, save_user
 from app.extensions import db
@@ -21,7 +22,6 @@ from app.periods.services import open_year
 from app.regions.hookspecs import hookimpl
 from app.regions.manager import regions
 from app.regions.types import Expectation, MatrixCell
-from app.skp import models as m
 from app.tenancy import all_tenants, tenant_scope
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, csrf_token, login, make_org, make_tenant
@@ -333,7 +333,7 @@ def test_walesi_matrix_semesters_and_the_year(app, client):
 
 def test_the_year_follows_an_objection_decided_on_a_semester(app, client):
     from app.auth.models import User
-    from app.skp import objections
+    from app.skp.objections import services as objections
 
     o, ids = _walesi(app)
     login(client, "walesi", "penilai")
@@ -442,7 +442,7 @@ def test_unit_head_hasil_kerja_follows_the_unit(app, client, monkeypatch):
     assert "Perawat Puskesmas" in head_client.get(
         f"/dinas-uji/penilaian/unit/{pkm_id}/{head_plan['periods'][1]}").get_data(as_text=True)
     # A rule set that says otherwise: the head's own IKI and rating count (di_atas × sesuai → Baik).
-    from app.skp import evaluation as service
+    from app.skp.evaluation import services as service
 
     registry = app.extensions["kinerja_regions"]
     monkeypatch.setitem(registry.rule_sets, "nasional",
@@ -598,7 +598,7 @@ def test_final_result_survives_a_plugin_upgrade_and_reapply_is_audited(app, clie
 
 
 def test_a_final_evaluation_is_never_recomputed(app):
-    from app.skp import evaluation as service
+    from app.skp.evaluation import services as service
 
     o, ids = _walesi(app)
     with app.app_context(), tenant_scope(o.tenant):

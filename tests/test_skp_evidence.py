@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app import models as m
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.skp import evidence as evidence_service
-from app.skp import models as m
+from app.skp.realisation import evidence as evidence_service
 from app.storage import LocalStorage, StorageError
 from tests.test_skp_realisation import build_world, cell_url, finalise, in_a, post, signed_in
 

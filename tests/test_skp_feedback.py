@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from app import models as m
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.skp import models as m
 from tests.test_skp_realisation import build_world, in_a, post, signed_in
 
 

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.extensions import db
+from app.notifications.models import Notification
 from app.periods.models import Period, PeriodKind
-from app.skp import objections
-from app.skp.models import Evaluation, EvaluationStatus, Notification, Objection, ObjectionStatus
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.objections import services as objections
+from app.skp.objections.models import Objection, ObjectionStatus
 from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
 from tests.conftest import csrf_token, login, make_cycle

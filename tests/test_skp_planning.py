@@ -10,15 +10,15 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
+from app import models as m
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.extensions import db
 from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
 from app.periods.services import open_year
-from app.skp import models as m
-from app.skp import planning
-from app.skp.permissions import team_employee_ids
+from app.skp.planning import services as planning
+from app.skp.planning.access import team_employee_ids
 from app.tenancy import tenant_scope
 from tests.conftest import PASSWORD, csrf_token, login, make_org, make_tenant
 
@@ -131,7 +131,8 @@ def _notifications(app, org, username) -> list[tuple[str, str, str]]:
         user_id = db.session.scalar(select(User.id).where(User.username == username))
         return [(n.kind, n.message, n.link) for n in db.session.scalars(
             select(m.Notification).where(m.Notification.user_id == user_id).order_by(m.Notification.id))]
-    return _in(app, org, read)
+    with app.test_request_context():  # links are built when shown, in a request
+        return _in(app, org, read)
 
 
 # --- creating a plan -------------------------------------------------------------------

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import event, select
 
+from app import models as m
 from app.audit.models import AuditEntry
 from app.auth.accounts import UserData, save_user
 from app.extensions import db
 from app.org.models import Employee
 from app.periods.models import Period
-from app.skp import models as m
-from app.skp import realisation
+from app.skp.realisation import services as realisation
 from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, csrf_token, login, make_cycle

@@ -7,16 +7,11 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.notifications.models import Notification
 from app.periods.models import Period, PeriodKind
-from app.skp import training
-from app.skp.models import (
-    Evaluation,
-    EvaluationStatus,
-    Notification,
-    TrainingCourse,
-    TrainingRecord,
-    TrainingStatus,
-)
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.training import services as training
+from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
 from app.tenancy import tenant_scope
 from tests.conftest import csrf_token, login, make_cycle
 

@@ -7,12 +7,12 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import event, select
 
+from app import models as m
 from app.extensions import db
 from app.home import worklists
 from app.org import services as org_services
 from app.org.models import Employee, Position
 from app.periods.models import Period, PeriodKind
-from app.skp import models as m
 from app.tenancy import tenant_scope
 from tests.conftest import login, make_cycle
 

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.org.models import PositionKind, UnitKind
 from app.org.nip import EmployeeType, Sex
+from app.web.forms import ConfirmForm, VersionedForm  # noqa: F401 - shared by the admin views
 
 UNIT_KIND_LABELS = {
     UnitKind.SEKRETARIAT: _l("Sekretariat"), UnitKind.DINAS: _l("Dinas"), UnitKind.BADAN: _l("Badan"),
@@ -24,14 +25,6 @@ SEX_LABELS = {Sex.L: _l("Laki-laki"), Sex.P: _l("Perempuan")}
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_number(self) -> int | None:
-        return int(self.version.data) if self.version.data else None
 
 
 class UnitForm(VersionedForm):
@@ -72,7 +65,3 @@ class ActingForm(FlaskForm):
     starts_on = StringField(_l("Mulai (YYYY-MM-DD)"), validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}-\d{2}$")])
     ends_on = StringField(_l("Selesai (YYYY-MM-DD, opsional)"), validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$")])
     decree = StringField(_l("Nomor surat perintah"), validators=[Optional(), Length(max=100)])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button with its CSRF token."""

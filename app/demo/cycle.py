@@ -65,6 +65,7 @@ from app.auth.models import User
 from app.demo import texts
 from app.extensions import db
 from app.notifications import inbox_query, mark_read
+from app.notifications.models import Notification
 from app.org import hierarchy
 from app.org.models import Employee, Unit, UnitKind
 from app.periods.models import Period
@@ -82,25 +83,20 @@ from app.regions.inputs import EvaluationInput
 from app.regions.inputs import FeedbackSession as SessionInput
 from app.regions.manager import RuleSetRuntime, regions
 from app.regions.types import Direction, Expectation, Indicator, MatrixScheme, NumericScheme
-from app.skp import evaluation as evaluations
-from app.skp import evidence as evidence_service
-from app.skp import feedback, objections, planning, realisation, training
-from app.skp.models import (
-    Evaluation,
-    EvaluationStatus,
-    Evidence,
-    EvidenceReview,
-    Notification,
-    Objection,
-    Plan,
-    PlanIndicator,
-    PlanResult,
-    PlanStatus,
-    Realisation,
-    ResultKind,
-    TrainingRecord,
-    TrainingStatus,
-)
+from app.skp.evaluation import services as evaluations
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.feedback import services as feedback
+from app.skp.objections import services as objections
+from app.skp.objections.models import Objection
+from app.skp.planning import services as planning
+from app.skp.planning.access import penilai_of
+from app.skp.planning.indicators import accumulates
+from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus, ResultKind
+from app.skp.realisation import evidence as evidence_service
+from app.skp.realisation import services as realisation
+from app.skp.realisation.models import Evidence, EvidenceReview, Realisation
+from app.skp.training import services as training
+from app.skp.training.models import TrainingRecord, TrainingStatus
 from app.tenancy import TenantRef, tenant_scope
 from app.tenancy.models import Tenant
 
@@ -339,7 +335,7 @@ class _Cycle:
     def _target(self, indicator: Indicator, scale: bool) -> tuple[float, float]:
         target = indicator.target
         lower, upper = (target.lower, target.upper) if target is not None else (100.0, 100.0)
-        if scale and _accumulates(indicator.aspect.value, indicator.unit) and lower == upper:
+        if scale and accumulates(indicator.aspect.value, indicator.unit) and lower == upper:
             value = lower * self.rng.choice((0.8, 1.0, 1.0, 1.2))
             step = 10 if value >= 100 else 1
             lower = upper = max(step, round(value / step) * step)
@@ -379,7 +375,7 @@ class _Cycle:
         return plan
 
     def _reviewer(self, plan: Plan) -> User:
-        penilai = planning.permissions.penilai_of(plan)
+        penilai = penilai_of(plan)
         if penilai is None:
             raise CycleSeedError(f"plan #{plan.id} has no pejabat penilai")
         return self.user(penilai)
@@ -766,11 +762,6 @@ class _Cycle:
 
 # --- small pure helpers -------------------------------------------------------------------
 
-def _accumulates(aspect: str, unit: str) -> bool:
-    """Counted per sub-period (the evaluation measures them against target / sub-periods)."""
-    return aspect in ("kuantitas", "biaya") and unit.strip() != "%"
-
-
 def _is_range_or_lower(indicator: Indicator) -> bool:
     target = indicator.target
     return indicator.direction is Direction.LOWER_IS_BETTER or (target is not None and target.lower != target.upper)
@@ -782,7 +773,7 @@ def _value(indicator: PlanIndicator, periods: int, factor: float) -> float:
     percent = indicator.unit.strip() == "%"
     if indicator.direction == Direction.LOWER_IS_BETTER.value:
         value = upper * (2 - factor)
-    elif _accumulates(indicator.aspect, indicator.unit):
+    elif accumulates(indicator.aspect, indicator.unit):
         value = upper / periods * factor
     elif factor >= 1:
         value = lower + (upper - lower) * min(1.0, (factor - 1) * 10) if upper > lower else upper * factor

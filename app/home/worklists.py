@@ -21,22 +21,13 @@ from app.extensions import db
 from app.org.hierarchy import acting_holder, positions_led_by
 from app.org.models import Employee, Position, Unit
 from app.periods.models import Period, PeriodKind
-from app.skp import objections as objection_rules
-from app.skp.models import (
-    Evaluation,
-    EvaluationStatus,
-    Evidence,
-    EvidenceReview,
-    Objection,
-    ObjectionStatus,
-    Plan,
-    PlanIndicator,
-    PlanResult,
-    PlanStatus,
-    Realisation,
-    TrainingRecord,
-)
-from app.skp.training import open_training_for
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.objections import services as objection_rules
+from app.skp.objections.models import Objection, ObjectionStatus
+from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
+from app.skp.realisation.models import Evidence, EvidenceReview, Realisation
+from app.skp.training.models import TrainingRecord
+from app.skp.training.services import open_training_for
 
 # A sub-period's evaluation shows as due this many days before the sub-period ends.
 DUE_SOON_DAYS = 14

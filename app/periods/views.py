@@ -18,7 +18,7 @@ from app.periods.forms import DatesForm, LockForm, OpenYearForm
 from app.periods.models import Period, PeriodKind
 from app.regions.inputs import CriteriaConsultation, PlanningInput
 from app.regions.manager import regions
-from app.skp.models import Plan, PlanStatus
+from app.skp.planning.models import Plan, PlanStatus
 from app.tenancy.web import tenant_blueprint
 
 bp = tenant_blueprint("periods", __name__, "/admin/periode")
@@ -93,7 +93,7 @@ def open_year():
 
 def _sectors(rule_set) -> tuple[str, ...]:
     """The indicator sectors the tenant's active units work in."""
-    from app.skp.planning import sector_of
+    from app.skp.planning.services import sector_of
 
     units = db.session.scalars(select(Unit).where(Unit.active)).all()
     found = {sector_of(u, rule_set.sectors) for u in units}

@@ -59,7 +59,8 @@ from app.regions.reports import (
     UnitSatisfactionLine,
 )
 from app.regions.types import ReportAudience
-from app.skp.models import Evaluation, EvaluationStatus, Plan
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.planning.models import Plan
 
 DEFAULT_MIN_GROUP_SIZE = 5
 

@@ -8,6 +8,17 @@ from app.tenancy.context import (
     current_tenant_id,
     tenant_scope,
 )
+from app.tenancy.current import (
+    frozen_clock,
+    local_time,
+    tenant,
+    tenant_now,
+    tenant_rules,
+    tenant_settings,
+    tenant_today,
+    tenant_zone,
+    utc_now,
+)
 from app.tenancy.scoping import TenantScoped
 
 __all__ = [
@@ -17,5 +28,14 @@ __all__ = [
     "all_tenants",
     "current_tenant",
     "current_tenant_id",
+    "frozen_clock",
+    "local_time",
+    "tenant",
+    "tenant_now",
+    "tenant_rules",
     "tenant_scope",
+    "tenant_settings",
+    "tenant_today",
+    "tenant_zone",
+    "utc_now",
 ]

@@ -14,9 +14,10 @@ SLUG_PATTERN = r"[a-z][a-z0-9-]{1,39}"
 RESERVED_SLUGS = frozenset({"platform", "api", "static", "publik", "login", "logout", "health"})
 
 
-def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
-    """A blueprint whose every URL lives under ``/<tenant_slug>``."""
-    bp = Blueprint(name, import_name, url_prefix=f"/<tenant_slug>{url_prefix}")
+def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", **options) -> Blueprint:
+    """A blueprint whose every URL lives under ``/<tenant_slug>`` (``options`` go
+    to ``Blueprint``, e.g. the package's own ``template_folder``)."""
+    bp = Blueprint(name, import_name, url_prefix=f"/<tenant_slug>{url_prefix}", **options)
 
     @bp.url_value_preprocessor
     def _bind_tenant(endpoint, values) -> None:  # noqa: ARG001

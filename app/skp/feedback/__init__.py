@@ -1,0 +1,1 @@
+"""Continuous feedback: the dialog kinerja and recorded feedback sessions."""

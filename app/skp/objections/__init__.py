@@ -1,0 +1,1 @@
+"""Objections (keberatan) to a final evaluation, decided once by the atasan."""

@@ -1,0 +1,31 @@
+"""Forms of the objection screens."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class LodgeObjectionForm(FlaskForm):
+    reasons = TextAreaField(
+        _l("Alasan keberatan"),
+        validators=[DataRequired(message=_l("Tuliskan alasan keberatan.")), Length(min=10, max=5000)],
+        description=_l("Jelaskan bagian penilaian yang Anda keberatan dan alasannya; lampirkan rujukan bila ada."))
+
+
+class DecideObjectionForm(FlaskForm):
+    outcome = RadioField(_l("Keputusan"), choices=[("upheld", _l("Hasil penilaian tetap")),
+                                                   ("changed", _l("Hasil penilaian diubah"))],
+                         validators=[DataRequired(message=_l("Pilih keputusan."))])
+    new_predikat_code = SelectField(_l("Predikat baru"), validate_choice=False,
+                                    description=_l("Diisi bila hasil penilaian diubah."))
+    new_score = DecimalField(_l("Nilai baru (opsional)"), places=2,
+                             validators=[Optional(), NumberRange(min=0, max=1000)])
+    reasons = TextAreaField(_l("Alasan keputusan"),
+                            validators=[DataRequired(message=_l("Tuliskan alasan keputusan.")), Length(min=10, max=5000)])

@@ -1,0 +1,1 @@
+"""Planning: the SKP — RHK, IKI, expectations — written, submitted, agreed or returned."""

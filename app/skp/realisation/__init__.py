@@ -1,0 +1,1 @@
+"""During the period: realisation per IKI and sub-period, and its evidence."""

@@ -1,0 +1,1 @@
+"""Follow-up: training recommendations and the catalogue."""

@@ -1,0 +1,191 @@
+"""Training screens (pelatihan): recommendations, their status, the catalogue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.notifications import register_link
+from app.org.models import Employee
+from app.skp.training import services as training_rules
+from app.skp.training.access import can_manage_training_catalogue, can_view_training
+from app.skp.training.forms import CourseForm, TrainingStatusForm
+from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
+from app.tenancy.web import tenant_blueprint
+from app.web.filters import register_labels
+from app.web.forms import ConfirmForm
+
+pelatihan = tenant_blueprint("pelatihan", __name__, "/pelatihan", template_folder="templates")
+register_link("training", "pelatihan.mine")
+
+
+
+@pelatihan.before_request
+@login_required
+def _signed_in():
+    """Every page here needs a signed-in user of this tenant."""
+
+
+TRAINING_STATUS_LABELS = {
+    TrainingStatus.RECOMMENDED: _l("direkomendasikan"), TrainingStatus.ENROLLED: _l("terdaftar"),
+    TrainingStatus.COMPLETED: _l("selesai"), TrainingStatus.DECLINED: _l("ditolak"),
+}
+register_labels(TRAINING_STATUS_LABELS)
+
+
+def _forbidden(message):
+    """A 403 that says why."""
+    return render_template("errors/error.html", status=403, title=_("Akses ditolak"), message=str(message)), 403
+
+
+def _show_error(form, exc) -> None:
+    """A broken rule's message on its field, or above the form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    (field.errors if field is not None else form.form_errors).append(str(exc.message))
+
+
+def _paginate(query):
+    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+
+
+# --- pelatihan --------------------------------------------------------------------------
+
+@pelatihan.route("/")
+def mine():
+    employee = current_user.employee
+    records = training_rules.records_of(employee.id) if employee is not None else []
+    year = date.today().year
+    hours = training_rules.completed_hours(employee.id, year) if employee is not None else 0
+    return render_template("skp/followup_training.html", records=records, year=year, hours=hours,
+                           required=training_rules.required_hours())
+
+
+@pelatihan.route("/semua")
+def everyone():
+    if not current_user.is_admin:
+        return _forbidden(_("Hanya admin yang dapat melihat semua catatan pelatihan."))
+    wanted = request.args.get("status", "")
+    query = (select(TrainingRecord).options(joinedload(TrainingRecord.employee), joinedload(TrainingRecord.course))
+             .join(Employee, TrainingRecord.employee_id == Employee.id)
+             .order_by(TrainingRecord.year.desc(), Employee.name, TrainingRecord.id))
+    if wanted in {s.value for s in TrainingStatus}:
+        query = query.where(TrainingRecord.status == TrainingStatus(wanted))
+    return render_template("skp/followup_training_all.html", page=_paginate(query), wanted=wanted,
+                           statuses=list(TrainingStatus))
+
+
+@pelatihan.route("/<int:record_id>", methods=["GET", "POST"])
+def record(record_id: int):
+    record = db.get_or_404(TrainingRecord, record_id)
+    if not can_view_training(current_user, record.employee):
+        return _forbidden(_("Catatan pelatihan ini hanya untuk pegawai yang bersangkutan, pejabat penilainya, dan admin."))
+    allowed = training_rules.allowed_statuses(current_user, record)
+    form = TrainingStatusForm()
+    form.status.choices = [(s.value, str(TRAINING_STATUS_LABELS[s])) for s in allowed]
+    courses = db.session.scalars(select(TrainingCourse).where(TrainingCourse.active)
+                                 .order_by(TrainingCourse.name)).all()
+    form.course_id.choices = [("", "—")] + [(c.id, f"{c.name} ({c.hours:g} JP)") for c in courses]
+    if request.method == "GET":
+        form.course_id.data = record.course_id
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit() and form.status.data:
+            try:
+                training_rules.change_status(current_user, record, form.status.data, form.course_id.data,
+                                             form.note.data)
+                db.session.commit()
+            except training_rules.TrainingForbidden as exc:
+                db.session.rollback()
+                return _forbidden(exc.message)
+            except training_rules.TrainingError as exc:
+                db.session.rollback()
+                _show_error(form, exc)
+                status = 422
+            except ValueError:
+                db.session.rollback()
+                form.status.errors.append(_("Status tidak dikenal."))
+                status = 422
+            else:
+                flash(_("Status pelatihan disimpan."), "success")
+                return redirect(url_for("pelatihan.record", record_id=record.id))
+        else:
+            if not form.status.data:
+                form.status.errors.append(_("Pilih status baru."))
+            status = 422
+    return render_template("skp/followup_training_record.html", record=record, form=form, allowed=allowed), status
+
+
+def _catalogue_admin():
+    if not can_manage_training_catalogue(current_user):
+        return _forbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
+    return None
+
+
+@pelatihan.route("/katalog")
+def catalogue():
+    if (refused := _catalogue_admin()) is not None:
+        return refused
+    q = (request.args.get("q") or "").strip()[:100]
+    query = select(TrainingCourse).order_by(TrainingCourse.active.desc(), TrainingCourse.name)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(or_(TrainingCourse.name.ilike(pattern), TrainingCourse.code.ilike(pattern)))
+    return render_template("skp/followup_catalogue.html", page=_paginate(query), q=q,
+                           topics=training_rules.known_topics())
+
+
+@pelatihan.route("/katalog/baru", methods=["GET", "POST"])
+@pelatihan.route("/katalog/<int:course_id>", methods=["GET", "POST"])
+def course_form(course_id: int | None = None):
+    course = db.get_or_404(TrainingCourse, course_id) if course_id else None
+    if (refused := _catalogue_admin()) is not None:
+        return refused
+    form = CourseForm(obj=course)
+    if request.method == "GET" and course is not None:
+        form.topics.data = ", ".join(course.topics or [])
+    status = 200
+    if form.validate_on_submit():
+        data = training_rules.CourseData(form.code.data, form.name.data, form.provider.data,
+                                         float(form.hours.data), training_rules.parse_topics(form.topics.data))
+        try:
+            training_rules.save_course(current_user, data, course)
+            db.session.commit()
+        except training_rules.TrainingError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+            status = 422
+        else:
+            flash(_("Pelatihan disimpan di katalog."), "success")
+            return redirect(url_for("pelatihan.catalogue"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("skp/followup_course_form.html", form=form, course=course,
+                           topics=training_rules.known_topics()), status
+
+
+def _set_active(course_id: int, active: bool):
+    course = db.get_or_404(TrainingCourse, course_id)
+    if (refused := _catalogue_admin()) is not None:
+        return refused
+    if ConfirmForm().validate_on_submit():
+        training_rules.set_course_active(current_user, course, active)
+        db.session.commit()
+        flash(_("Pelatihan diaktifkan kembali.") if active else _("Pelatihan dinonaktifkan."), "success")
+    return redirect(url_for("pelatihan.catalogue"))
+
+
+@pelatihan.route("/katalog/<int:course_id>/nonaktifkan", methods=["POST"])
+def course_deactivate(course_id: int):
+    return _set_active(course_id, False)
+
+
+@pelatihan.route("/katalog/<int:course_id>/aktifkan", methods=["POST"])
+def course_activate(course_id: int):
+    return _set_active(course_id, True)

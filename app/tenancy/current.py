@@ -1,0 +1,118 @@
+"""The current tenant in one place: its row, its rules, its settings, its clock.
+
+Everything that asks "which Pemda, under which rules, on which day" asks here,
+from a web request, a CLI command, the demo seed or a background job alike —
+the tenant comes from ``app.tenancy.context`` (set per request from the URL,
+or by ``tenant_scope``), never from ``flask.g``.
+
+Times are stored as naive UTC (``utc_now``); a day or an hour shown to a
+person or used by a deadline is the tenant's (``tenant_today``,
+``tenant_now``), since an Asia/Jayapura tenant's day starts nine hours before
+UTC's. Tests and the demo move the clock with ``frozen_clock``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.extensions import db
+from app.regions.manager import RuleSetRuntime, regions
+from app.tenancy.context import TenantScopeError, current_tenant_id
+from app.tenancy.models import Tenant
+
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+_frozen: ContextVar[datetime | None] = ContextVar("kinerja_frozen_clock", default=None)
+
+
+# --- the tenant -------------------------------------------------------------------
+
+def tenant_or_none() -> Tenant | None:
+    """The current tenant's row (from the session's identity map), or None."""
+    tenant_id = current_tenant_id()
+    return db.session.get(Tenant, tenant_id) if tenant_id is not None else None
+
+
+def tenant() -> Tenant:
+    """The current tenant's row; a tenant must be in scope."""
+    row = tenant_or_none()
+    if row is None:
+        raise TenantScopeError("No tenant in scope.")
+    return row
+
+
+def tenant_rules(row: Tenant | None = None) -> RuleSetRuntime:
+    """The tenant's effective rules: its rule set with its settings applied."""
+    return regions().for_tenant(row or tenant())
+
+
+def tenant_settings(row: Tenant | None = None) -> dict[str, Any]:
+    """The tenant's settings in force: the rule set's defaults with its overrides."""
+    return dict(tenant_rules(row).settings)
+
+
+# --- the clock --------------------------------------------------------------------
+
+def zone_of(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def tenant_zone(row: Tenant | None = None) -> ZoneInfo:
+    """The tenant's time zone (Asia/Jakarta when there is no tenant in scope)."""
+    row = row or tenant_or_none()
+    return zone_of(row.timezone if row is not None else None)
+
+
+def _now_utc() -> datetime:
+    return _frozen.get() or datetime.now(UTC)
+
+
+def utc_now() -> datetime:
+    """Now as naive UTC, the way every timestamp column stores it."""
+    return _now_utc().replace(tzinfo=None)
+
+
+def tenant_now(row: Tenant | None = None) -> datetime:
+    """Now in the tenant's time zone (aware)."""
+    return _now_utc().astimezone(tenant_zone(row))
+
+
+def tenant_today(row: Tenant | None = None) -> date:
+    """Today's date where the tenant is: deadlines and periods use this day."""
+    return tenant_now(row).date()
+
+
+def local_time(value: datetime | None, row: Tenant | None = None) -> datetime | None:
+    """A stored (naive UTC) timestamp in the tenant's time zone."""
+    if value is None:
+        return None
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    return aware.astimezone(tenant_zone(row))
+
+
+def start_of_local_day(day: date, row: Tenant | None = None) -> datetime:
+    """The naive UTC instant at which ``day`` starts where the tenant is."""
+    return datetime.combine(day, time.min, tzinfo=tenant_zone(row)).astimezone(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def frozen_clock(at: datetime | date) -> Iterator[None]:
+    """Make ``utc_now``/``tenant_now``/``tenant_today`` answer as of ``at``
+    (a date means 05:00 UTC that day: midday in every Indonesian zone, the same date)."""
+    if not isinstance(at, datetime):
+        at = datetime.combine(at, time(5, 0), tzinfo=UTC)
+    elif at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    token = _frozen.set(at)
+    try:
+        yield
+    finally:
+        _frozen.reset(token)
