@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.admin.forms import ActingForm, ConfirmForm, EmployeeForm, PositionForm, UnitForm, UserForm
-from app.admin.listing import filtered, paginate, search_term
+from app.web.listing import filtered, paginate, search_term
 from app.auth import accounts
 from app.auth.models import User
 from app.auth.roles import admin_required

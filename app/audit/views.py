@@ -17,7 +17,7 @@ from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.admin.listing import paginate
+from app.web.listing import paginate
 from app.audit.forms import TrailFilterForm
 from app.audit.labels import action_label, field_label, object_type_label
 from app.audit.models import AuditEntry

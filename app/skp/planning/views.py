@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.admin.listing import paginate, search_term
+from app.web.listing import paginate, search_term
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.notifications import register_link

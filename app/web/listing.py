@@ -1,9 +1,11 @@
-"""Search and paging for admin lists: two queries per page, whatever the row count."""
+"""Search and paging for list pages: two queries per page, whatever the row count."""
 
 from __future__ import annotations
 
 from flask import current_app, request
 from sqlalchemy import Select, or_
+
+from app.extensions import db
 
 
 def search_term() -> str:
@@ -19,6 +21,4 @@ def filtered(query: Select, *columns) -> Select:
 
 
 def paginate(query: Select):
-    from app.extensions import db
-
     return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
