@@ -1,21 +1,34 @@
 """Internal seams: figures one domain supplies to another that may not import it.
 
-Evaluation (``app.skp``) weighs a unit's IKM and the complaints about an
-employee; those figures belong to the citizens' side (``app.publik``), which
-sits beside ``app.skp``, not below it. So ``app.publik`` provides them here
-(``app.publik.figures.provide_figures``, wired in ``create_app``) and
-evaluation asks here — the way Datasette's core uses its own plugin hooks.
-Without a provider the answer is "no figures" (None, no complaints).
+``app.skp`` and ``app.publik`` sit side by side; neither imports the other.
+Evaluation weighs a unit's IKM and the complaints about an employee, which
+belong to the citizens' side: ``app.publik`` provides them here
+(``app.publik.figures.provide_figures``). The transparency page publishes
+predikat counts, which belong to evaluation: ``app.skp`` provides them here
+(``app.skp.evaluation.wiring.connect``). Both are wired in ``create_app`` —
+the way Datasette's core uses its own plugin hooks. Without a provider the
+answer is "no figures".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, NamedTuple
 
 from app.org.models import Employee, Unit
 from app.periods.models import Period
 from app.regions.inputs import Complaint, UnitSatisfaction
+
+
+class PredikatRow(NamedTuple):
+    """Employees of one unit with one final predikat in a period (no names)."""
+
+    unit_id: int | None  # the employee's current unit; None when they have no position any more
+    recorded_unit_name: str | None  # the unit name their plan recorded, for unit_id None
+    predikat_code: str
+    employees: int
+
 
 UnitSatisfactionProvider = Callable[[Unit, Period], UnitSatisfaction | None]
 ComplaintsProvider = Callable[[Employee, Period], tuple[Complaint, ...]]
@@ -23,13 +36,14 @@ ComplaintsProvider = Callable[[Employee, Period], tuple[Complaint, ...]]
 _providers: dict[str, Any] = {}
 
 
-def provide(*, unit_satisfaction: UnitSatisfactionProvider | None = None,
-            complaints_about: ComplaintsProvider | None = None) -> None:
-    """Register the functions that answer for the citizens' side."""
-    if unit_satisfaction is not None:
-        _providers["unit_satisfaction"] = unit_satisfaction
-    if complaints_about is not None:
-        _providers["complaints_about"] = complaints_about
+def provide(**providers: Callable[..., Any]) -> None:
+    """Register the functions that answer: ``unit_satisfaction``,
+    ``complaints_about`` (the citizens' side); ``predikat_rows``,
+    ``evaluated_period_dates``, ``stored_predikat_labels`` (evaluation)."""
+    unknown = set(providers) - set(_NAMES)
+    if unknown:
+        raise TypeError(f"Unknown provider(s): {', '.join(sorted(unknown))}")
+    _providers.update(providers)
 
 
 def unit_satisfaction(unit: Unit, period: Period) -> UnitSatisfaction | None:
@@ -42,3 +56,25 @@ def complaints_about(employee: Employee, period: Period) -> tuple[Complaint, ...
     """Complaints about the employee received in the period, as region plugins receive them."""
     provider = _providers.get("complaints_about")
     return tuple(provider(employee, period)) if provider is not None else ()
+
+
+def predikat_rows(starts_on: date, ends_on: date) -> list[PredikatRow]:
+    """Final predikat per unit for the period with exactly these dates."""
+    provider = _providers.get("predikat_rows")
+    return list(provider(starts_on, ends_on)) if provider is not None else []
+
+
+def evaluated_period_dates() -> list[tuple[date, date]]:
+    """(starts_on, ends_on) of the periods that have final results."""
+    provider = _providers.get("evaluated_period_dates")
+    return list(provider()) if provider is not None else []
+
+
+def stored_predikat_labels(codes: Iterable[str]) -> dict[str, str]:
+    """The labels final results stored for these predikat codes."""
+    provider = _providers.get("stored_predikat_labels")
+    return dict(provider(codes)) if provider is not None else {}
+
+
+_NAMES = ("unit_satisfaction", "complaints_about", "predikat_rows", "evaluated_period_dates",
+          "stored_predikat_labels")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import io
+from typing import IO
+
+from flask import Flask, Request, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,15 +20,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class MemoryUploadRequest(Request):
+    """Keeps every upload in memory.
+
+    Werkzeug spools an uploaded file larger than 500 KB to a temporary file on
+    disk. Uploads (import files above all) carry personal data (NIPs, names),
+    so they must never touch the disk. That is safe because
+    ``MAX_CONTENT_LENGTH`` bounds the whole request body (larger requests are
+    refused with 413 before any of it is read).
+    """
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def init_http_edge(app: Flask) -> None:
     """How requests reach the app: through ``PROXY_HOPS`` trusted proxies, and
     with uploads held in memory (they carry personal data: never temp files)."""
-    from app.imports.uploads import MemoryUploadRequest
-
     app.request_class = MemoryUploadRequest
     if hops := app.config["PROXY_HOPS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 

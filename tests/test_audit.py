@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,11 +16,12 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 from app import audit
 from app.audit.chain import HASHED_FIELDS, compute_hash
 from app.audit.models import GENESIS_HASH, AuditEntry, AuditEntryImmutable
+from app.auth import accounts
 from app.auth.models import User
 from app.extensions import db
 from app.org import services
 from app.org.models import Employee, Position, Unit
-from app.tenancy import all_tenants, tenant_scope
+from app.tenancy import all_tenants, tenant_scope, tenant_today, utc_now
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, csrf_token, login
 
@@ -107,7 +108,7 @@ def test_admin_edit_through_the_web_records_before_after_and_actor(app, client, 
         employee = db.session.get(Employee, a.pegawai_id)
         form, old_name, nip = _employee_form(employee, name="Siti Rahmawati"), employee.name, employee.nip
     _admin(client)
-    started = datetime.utcnow().replace(microsecond=0)
+    started = utc_now().replace(microsecond=0)
     response = _post(client, f"/kota-a/admin/pegawai/{a.pegawai_id}", form)
     assert response.status_code == 302
     with app.app_context():
@@ -117,7 +118,7 @@ def test_admin_edit_through_the_web_records_before_after_and_actor(app, client, 
         assert entry.object_type == "employee" and entry.object_id == a.pegawai_id
         assert entry.employee_id == a.pegawai_id
         assert entry.actor_label == "admin" and entry.actor_user_id == a.user_ids["admin"]
-        assert started <= entry.occurred_at <= datetime.utcnow() + timedelta(seconds=1)
+        assert started <= entry.occurred_at <= utc_now() + timedelta(seconds=1)
     # The admin reads it on the employee's trail, linked from the edit page.
     edit_page = client.get(f"/kota-a/admin/pegawai/{a.pegawai_id}").get_data(as_text=True)
     assert f"/kota-a/admin/audit/pegawai/{a.pegawai_id}" in edit_page and "Riwayat perubahan" in edit_page
@@ -138,10 +139,10 @@ def test_every_organisation_change_is_recorded(app_context, two_tenants):
         services.assign_acting(db.session.get(Position, a.position_ids["KABID"]),
                                db.session.get(Employee, a.penilai_id).nip, "plh", "2026-02-01", "2026-02-10")
         peer = db.session.get(Employee, a.peer_id)
-        services.deactivate_employee(peer)
+        accounts.deactivate_employee(peer)
         services.reactivate(peer)
         pegawai_account = db.session.get(User, a.user_ids["pegawai"])
-        services.deactivate_employee(db.session.get(Employee, a.pegawai_id))  # ends the account too
+        accounts.deactivate_employee(db.session.get(Employee, a.pegawai_id))  # ends the account too
         services.reactivate(pegawai_account)
         db.session.commit()
         unit_ids = {unit.id}
@@ -312,7 +313,7 @@ def test_the_hash_covers_every_field(app_context, two_tenants):
     entry = _entries("kota-a")[2]
     assert compute_hash(entry) == entry.hash
     for field, value in [("actor_label", "someone"), ("reason", "x"), ("object_id", 999), ("seq", 99),
-                         ("after", {"name": "lain"}), ("before", {}), ("occurred_at", datetime(2020, 1, 1)),
+                         ("after", {"name": "lain"}), ("before", {}), ("occurred_at", datetime(2020, 1, 1, tzinfo=UTC).replace(tzinfo=None)),
                          ("employee_id", 1), ("action", "unit.delete"), ("prev_hash", "f" * 64)]:
         original = getattr(entry, field)
         setattr(entry, field, value)
@@ -456,7 +457,7 @@ def test_filters_and_paging(app, client, two_tenants):
     assert "object_type=unit" in units.split('class="pager"')[1]  # paging keeps the filter
     by_admin = client.get("/kota-a/admin/audit/?actor=admin").get_data(as_text=True)
     assert "Pegawai Disaring" in by_admin and "Unit Saring" not in by_admin
-    today = date.today()
+    today = tenant_today()
     in_range = client.get(f"/kota-a/admin/audit/?date_from={today - timedelta(days=1)}&date_to={today + timedelta(days=1)}")
     assert "Pegawai Disaring" in in_range.get_data(as_text=True)
     tomorrow = client.get(f"/kota-a/admin/audit/?date_from={today + timedelta(days=2)}").get_data(as_text=True)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.tenancy import all_tenants
+from app.tenancy import all_tenants, utc_now
 from tests.conftest import PASSWORD, csrf_token, login
 
 
@@ -167,7 +167,7 @@ def test_tenant_admin_cannot_use_platform_pages(client, two_tenants):
 
 
 def test_idle_and_old_sessions_end(app, client, two_tenants):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from app.auth.models import UserSession
 
@@ -180,13 +180,13 @@ def test_idle_and_old_sessions_end(app, client, two_tenants):
 
     login(client, "kota-a", "pegawai")
     assert client.get("/kota-a/").status_code == 200
-    age_sessions(last_seen_at=datetime.utcnow() - timedelta(seconds=app.config["SESSION_IDLE_TIMEOUT"] + 60))
+    age_sessions(last_seen_at=utc_now() - timedelta(seconds=app.config["SESSION_IDLE_TIMEOUT"] + 60))
     assert client.get("/kota-a/").status_code == 302  # idle too long
 
     login(client, "kota-a", "pegawai")
     assert client.get("/kota-a/").status_code == 200
-    age_sessions(created_at=datetime.utcnow() - timedelta(seconds=app.config["SESSION_MAX_AGE"] + 60),
-                 last_seen_at=datetime.utcnow())
+    age_sessions(created_at=utc_now() - timedelta(seconds=app.config["SESSION_MAX_AGE"] + 60),
+                 last_seen_at=utc_now())
     assert client.get("/kota-a/").status_code == 302  # active, but signed in too long ago
 
 

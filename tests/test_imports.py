@@ -11,11 +11,11 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import Invalid
 from app.extensions import db
 from app.imports.models import ImportBatch, ImportStatus
 from app.org.models import Employee, Position, Unit
-from app.org.services import OrgError
-from app.tenancy import tenant_scope
+from app.tenancy import tenant_scope, utc_now
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, csrf_token, login, make_tenant
 
@@ -304,7 +304,7 @@ def test_apply_checks_again_and_writes_nothing_if_the_data_changed(app, client, 
 
 
 @pytest.mark.parametrize(("failure", "status"), [
-    (lambda: OrgError("position_id", "Jabatan tidak ditemukan."), ImportStatus.REJECTED),
+    (lambda: Invalid("Jabatan tidak ditemukan.", "position_id"), ImportStatus.REJECTED),
     (lambda: RuntimeError("database went away"), ImportStatus.FAILED),
 ])
 def test_a_failure_while_writing_leaves_nothing_half_written(app, client, bare_tenants, monkeypatch,
@@ -541,7 +541,7 @@ def test_uploads_can_be_kept_in_memory():
     from flask import Request
     from werkzeug.test import EnvironBuilder
 
-    from app.imports.uploads import MemoryUploadRequest
+    from app.security import MemoryUploadRequest
 
     def stream(request_class):
         body = {"file": (io.BytesIO(b"x" * 600_000), "besar.csv")}  # above werkzeug's 500 KB spool limit
@@ -613,17 +613,17 @@ def test_the_browser_follows_a_running_import_until_it_is_applied(app, two_tenan
 
 
 def test_a_job_that_died_with_its_process_ends_as_failed(app, client, bare_tenants):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     _admin(client)
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-a"))
         with tenant_scope(tenant):
-            old = datetime.utcnow() - timedelta(seconds=app.config["IMPORT_JOB_TIMEOUT"] + 60)
+            old = utc_now() - timedelta(seconds=app.config["IMPORT_JOB_TIMEOUT"] + 60)
             dead = ImportBatch(kind="employees", filename="mati.csv", status=ImportStatus.APPLYING,
                                job_started_at=old)
             alive = ImportBatch(kind="employees", filename="jalan.csv", status=ImportStatus.APPLYING,
-                                job_started_at=datetime.utcnow())
+                                job_started_at=utc_now())
             db.session.add_all([dead, alive])
             db.session.commit()
             dead_id, alive_id = dead.id, alive.id

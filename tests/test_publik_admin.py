@@ -15,7 +15,7 @@ from app.publik.models import Complaint, ComplaintStatus, FollowUpItem, Publicat
 from app.publik.periods import ReportingPeriod
 from app.regions.inputs import Complaint as PluginComplaint
 from app.regions.inputs import UnitSatisfaction
-from app.tenancy import all_tenants, tenant_scope
+from app.tenancy import all_tenants, tenant_scope, tenant_today
 from tests.conftest import login, make_org, make_tenant
 from tests.publik_support import file_complaint
 
@@ -66,7 +66,7 @@ def test_admin_prints_a_qr_code_per_unit(app, web):
 
 def test_admin_sees_element_scores_and_the_trend(app, web):
     a, _ = web
-    year = date.today().year
+    year = tenant_today().year
     _add_responses(app, a, date(year, 2, 10), [(4, 4, 3, 3, 3, 3, 4, 2, 3), (3, 4, 3, 2, 3, 4, 4, 3, 3)])
     _add_responses(app, a, date(year, 5, 10), [(4,) * 9])
     admin = _admin(app)
@@ -133,7 +133,7 @@ def _status(app, complaint_id):
 
 def test_publications_suppress_small_groups_and_subtraction_across_periods(app, web):
     a, _ = web
-    year = date.today().year - 1
+    year = tenant_today().year - 1
     _add_responses(app, a, date(year, 2, 1), [(4,) * 9] * 6)  # Q1: 6 respondents
     _add_responses(app, a, date(year, 5, 1), [(1,) * 9] * 2)  # Q2: 2 respondents
     admin = _admin(app)
@@ -234,7 +234,7 @@ def test_salor_substantiated_complaint_creates_a_follow_up_for_the_supervisor(ap
         assert {i.kind for i in items} == {"evaluasi_ulang", "pelatihan"}
         assert all(i.employee_id == org.pegawai_id and i.supervisor_id == org.penilai_id for i in items)
         assert all(i.rule_set_code == "salor" and f"ADU-{complaint_id:05d}" in i.reason for i in items)
-        assert all(i.due_on == date.today() + timedelta(days=30) for i in items)
+        assert all(i.due_on == tenant_today() + timedelta(days=30) for i in items)
 
     penilai = app.test_client()
     login(penilai, "salor", "penilai")
@@ -264,17 +264,17 @@ def test_salor_substantiated_complaint_creates_a_follow_up_for_the_supervisor(ap
 def test_plugin_inputs_for_a_unit_and_an_employee(app, salor):
     org, _ = salor
     complaint_id = _substantiate(app, "salor", org)
-    _add_responses(app, org, date.today(), [(4, 4, 3, 3, 3, 3, 4, 2, 3), (3, 4, 3, 2, 3, 4, 4, 3, 3)])
-    period = ReportingPeriod.calendar_year(date.today().year)
+    _add_responses(app, org, tenant_today(), [(4, 4, 3, 3, 3, 3, 4, 2, 3), (3, 4, 3, 2, 3, 4, 4, 3, 3)])
+    period = ReportingPeriod.calendar_year(tenant_today().year)
     with app.app_context(), tenant_scope(_ref(app, "salor")):
         from app.org.models import Employee
 
         unit = db.session.get(Unit, org.unit_id)
         employee = db.session.get(Employee, org.pegawai_id)
         assert surveys.unit_satisfaction(unit, period) == UnitSatisfaction(
-            unit.code, 80.56, 2, f"Tahun {date.today().year}")
+            unit.code, 80.56, 2, f"Tahun {tenant_today().year}")
         about = complaints.complaints_about(employee, period)
-        assert about == (PluginComplaint(f"ADU-{complaint_id:05d}", date.today(), True, "perilaku"),)
+        assert about == (PluginComplaint(f"ADU-{complaint_id:05d}", tenant_today(), True, "perilaku"),)
         figures = complaints.unit_complaint_figures(unit, period)
         assert (figures.received, figures.resolved, figures.substantiated) == (1, 0, 1)
         assert complaints.complaints_about(employee, ReportingPeriod.calendar_year(2000)) == ()

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.org.models import Employee
 from app.publik import complaints
 from app.publik.models import Complaint, PublicSubmission, SurveyResponse
-from app.tenancy import all_tenants
+from app.tenancy import all_tenants, tenant_today, utc_now
 from tests.conftest import login
 from tests.publik_support import GOOD_ANSWERS, complaint_form, file_complaint, survey_form
 
@@ -208,10 +208,9 @@ def _publish(app, slug, kind, year, quarter=0):
 
 
 def test_only_published_aggregates_are_shown_and_nothing_personal(app, web):
-    from datetime import date
 
     a, b = web
-    year = date.today().year
+    year = tenant_today().year
     for i in range(6):
         _client(app, f"203.0.113.{i}").post(f"/kota-a/publik/survei/{a.unit_id}", data=survey_form())
     code = file_complaint(_client(app), "kota-a", a.unit_id, employee_id=str(a.pegawai_id),
@@ -243,12 +242,11 @@ def test_only_published_aggregates_are_shown_and_nothing_personal(app, web):
 
 
 def test_a_withdrawn_publication_disappears(app, web):
-    from datetime import date
 
     a, _ = web
     for i in range(5):
         _client(app, f"203.0.113.{i}").post(f"/kota-a/publik/survei/{a.unit_id}", data=survey_form())
-    _publish(app, "kota-a", "ikm", date.today().year)
+    _publish(app, "kota-a", "ikm", tenant_today().year)
     public = _client(app)
     html = public.get("/kota-a/publik/").get_data(as_text=True)
     download = re.search(r'href="(/kota-a/publik/unduh/(\d+))"', html)
@@ -261,7 +259,6 @@ def test_a_withdrawn_publication_disappears(app, web):
 
 
 def test_a_hidden_median_is_not_shown_as_a_number(app, client, two_tenants):
-    from datetime import datetime
 
     from app.publik.models import Publication, PublicationKind
     from app.tenancy import tenant_scope
@@ -269,7 +266,7 @@ def test_a_hidden_median_is_not_shown_as_a_number(app, client, two_tenants):
     a, _ = two_tenants
     with app.app_context(), tenant_scope(a.tenant):
         db.session.add(Publication(kind=PublicationKind.PENGADUAN, year=2026, quarter=0, period_label="2026",
-                                   published_at=datetime.utcnow(),
+                                   published_at=utc_now(),
                                    data={"received": 2, "resolved": 1, "median_days": None, "threshold": 5,
                                          "units": [{"unit": "Dinas Kesehatan", "received": 2, "resolved": 1,
                                                     "median_days": None}]}))

@@ -205,11 +205,12 @@ def test_settings_defaults_overrides_and_errors():
 
 
 def test_onboarding_validates_settings(app):
-    from app.platform.services import OnboardingError, TenantSpec, validate_spec
+    from app.errors import Invalid
+    from app.platform.services import TenantSpec, validate_spec
 
     with app.app_context():
         spec = TenantSpec("kota-uji", "Kota Uji", "kota", "Uji", "ambon", settings={"min_peer_ratings": -1})
-        with pytest.raises(OnboardingError) as info:
+        with pytest.raises(Invalid) as info:
             validate_spec(spec)
         assert info.value.field == "settings"
         validate_spec(replace(spec, settings={"min_peer_ratings": 2}))

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.org.models import PositionKind, UnitKind
 from app.org.nip import EmployeeType, Sex
-from app.web.forms import ConfirmForm, VersionedForm  # noqa: F401 - shared by the admin views
+from app.web.forms import VersionedForm
 
 UNIT_KIND_LABELS = {
     UnitKind.SEKRETARIAT: _l("Sekretariat"), UnitKind.DINAS: _l("Dinas"), UnitKind.BADAN: _l("Badan"),

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.admin.forms import ActingForm, ConfirmForm, EmployeeForm, PositionForm, UnitForm, UserForm
-from app.web.listing import filtered, paginate, search_term
+from app.admin.forms import ActingForm, EmployeeForm, PositionForm, UnitForm, UserForm
 from app.auth import accounts
 from app.auth.models import User
 from app.auth.roles import admin_required
@@ -18,7 +15,10 @@ from app.extensions import db
 from app.org import services
 from app.org.models import ActingAssignment, Employee, Position, Unit
 from app.org.nip import normalise_nip
+from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
+from app.web.forms import ConfirmForm, form_status, perform
+from app.web.listing import filtered, paginate, search_term
 
 bp = tenant_blueprint("admin", __name__, "/admin")
 
@@ -47,26 +47,6 @@ def _position_choices(exclude: int | None = None) -> list[tuple]:
     return [("", "—")] + [(r.id, f"{r.name} — {r.unit}") for r in rows if r.id != exclude]
 
 
-def _apply_form(form, save, success_message: str, target: str):
-    """Run a service with the form's data; on a broken rule keep the input and
-    show the message on the field; on a stale save, say so and keep the input."""
-    try:
-        save()
-        db.session.commit()
-    except services.OrgError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.version).errors.append(str(exc.message))
-        return None
-    except services.StaleEdit:
-        db.session.rollback()
-        form.form_errors.append(
-            _("Data ini sudah diubah orang lain sejak formulir dibuka. Periksa isian Anda, lalu simpan lagi untuk menimpa.")
-        )
-        return None
-    flash(success_message, "success")
-    return redirect(url_for(target))
-
-
 @bp.route("/")
 def index():
     counts = {
@@ -90,13 +70,7 @@ def _reactivate(kind: str, object_id: int):
     model, target = _REACTIVATABLE[kind]
     obj = db.get_or_404(model, object_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.reactivate(obj)
-            db.session.commit()
-            flash(_("Data diaktifkan kembali."), "success")
-        except services.OrgError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        perform(None, lambda: services.reactivate(obj), success=_("Data diaktifkan kembali."))
     return redirect(url_for(target))
 
 
@@ -141,24 +115,21 @@ def unit_form(unit_id: int | None = None):
                 services.check_version(unit, form.version_number)
             return services.save_unit(
                 services.UnitData(form.code.data, form.name.data, form.kind.data, form.parent_id.data), unit)
-        if (done := _apply_form(form, save, _("Unit disimpan."), "admin.units")) is not None:
-            return done
+        done = perform(form, save, success=_("Unit disimpan."), redirect_to=url_for("admin.units"),
+                       current_version=lambda: unit.version if unit is not None else None)
+        if done.ok:
+            return done.response
     elif unit is not None and request.method == "GET":
         form.version.data = unit.version
-    return render_template("admin/unit_form.html", form=form, unit=unit), 200 if not form.errors else 422
+    return render_template("admin/unit_form.html", form=form, unit=unit), form_status(form)
 
 
 @bp.route("/unit/<int:unit_id>/nonaktifkan", methods=["POST"])
 def unit_deactivate(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.deactivate_unit(unit)
-            db.session.commit()
-            flash(_("Unit %(name)s dinonaktifkan.", name=unit.name), "success")
-        except services.OrgError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        perform(None, lambda: services.deactivate_unit(unit),
+                success=_("Unit %(name)s dinonaktifkan.", name=unit.name))
     return redirect(url_for("admin.units"))
 
 
@@ -188,8 +159,10 @@ def position_form(position_id: int | None = None):
                 services.check_version(position, form.version_number)
             return services.save_position(services.PositionData(
                 form.code.data, form.name.data, form.kind.data, form.unit_id.data, form.reports_to_id.data), position)
-        if (done := _apply_form(form, save, _("Jabatan disimpan."), "admin.positions")) is not None:
-            return done
+        done = perform(form, save, success=_("Jabatan disimpan."), redirect_to=url_for("admin.positions"),
+                       current_version=lambda: position.version if position is not None else None)
+        if done.ok:
+            return done.response
     elif position is not None and request.method == "GET":
         form.version.data = position.version
     acting = []
@@ -203,7 +176,7 @@ def position_form(position_id: int | None = None):
             select(Employee).where(Employee.position_id == position.id, Employee.active).order_by(Employee.name).limit(50)
         ).all()
     return render_template("admin/position_form.html", form=form, position=position, acting=acting,
-                           holders=holders, acting_form=ActingForm(), today=date.today()), 200 if not form.errors else 422
+                           holders=holders, acting_form=ActingForm(), today=tenant_today()), form_status(form)
 
 
 @bp.route("/jabatan/<int:position_id>/plt", methods=["POST"])
@@ -211,14 +184,9 @@ def position_acting(position_id: int):
     position = db.get_or_404(Position, position_id)
     form = ActingForm()
     if form.validate_on_submit():
-        try:
-            services.assign_acting(position, form.employee_nip.data, form.kind.data,
-                                   form.starts_on.data, form.ends_on.data, form.decree.data)
-            db.session.commit()
-            flash(_("Penunjukan Plt/Plh disimpan."), "success")
-        except services.OrgError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        perform(None, lambda: services.assign_acting(position, form.employee_nip.data, form.kind.data,
+                                                     form.starts_on.data, form.ends_on.data, form.decree.data),
+                success=_("Penunjukan Plt/Plh disimpan."))
     else:
         flash(_("Periksa isian penunjukan Plt/Plh: tanggal berformat YYYY-MM-DD dan NIP wajib diisi."), "error")
     return redirect(url_for("admin.position_form", position_id=position.id))
@@ -228,13 +196,8 @@ def position_acting(position_id: int):
 def position_deactivate(position_id: int):
     position = db.get_or_404(Position, position_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.deactivate_position(position)
-            db.session.commit()
-            flash(_("Jabatan %(name)s dinonaktifkan.", name=position.name), "success")
-        except services.OrgError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        perform(None, lambda: services.deactivate_position(position),
+                success=_("Jabatan %(name)s dinonaktifkan.", name=position.name))
     return redirect(url_for("admin.positions"))
 
 
@@ -266,20 +229,21 @@ def employee_form(employee_id: int | None = None):
             return services.save_employee(services.EmployeeData(
                 form.nip.data, form.name.data, form.sex.data, form.employee_type.data,
                 form.position_id.data, form.email.data), employee)
-        if (done := _apply_form(form, save, _("Data pegawai disimpan."), "admin.employees")) is not None:
-            return done
+        done = perform(form, save, success=_("Data pegawai disimpan."), redirect_to=url_for("admin.employees"),
+                       current_version=lambda: employee.version if employee is not None else None)
+        if done.ok:
+            return done.response
     elif employee is not None and request.method == "GET":
         form.version.data = employee.version
-    return render_template("admin/employee_form.html", form=form, employee=employee), 200 if not form.errors else 422
+    return render_template("admin/employee_form.html", form=form, employee=employee), form_status(form)
 
 
 @bp.route("/pegawai/<int:employee_id>/nonaktifkan", methods=["POST"])
 def employee_deactivate(employee_id: int):
     employee = db.get_or_404(Employee, employee_id)
     if ConfirmForm().validate_on_submit():
-        services.deactivate_employee(employee)
-        db.session.commit()
-        flash(_("Pegawai %(name)s dinonaktifkan; akunnya tidak bisa masuk lagi.", name=employee.name), "success")
+        perform(None, lambda: accounts.deactivate_employee(employee),
+                success=_("Pegawai %(name)s dinonaktifkan; akunnya tidak bisa masuk lagi.", name=employee.name))
     return redirect(url_for("admin.employees"))
 
 
@@ -309,20 +273,17 @@ def user_form(user_id: int | None = None):
                 services.check_version(user, form.version_number)
             return accounts.save_user(accounts.UserData(
                 form.username.data, form.employee_nip.data, form.is_admin.data, form.password.data), user)
-        if (done := _apply_form(form, save, _("Akun disimpan."), "admin.users")) is not None:
-            return done
-    return render_template("admin/user_form.html", form=form, user=user), 200 if not form.errors else 422
+        done = perform(form, save, success=_("Akun disimpan."), redirect_to=url_for("admin.users"),
+                       current_version=lambda: user.version if user is not None else None)
+        if done.ok:
+            return done.response
+    return render_template("admin/user_form.html", form=form, user=user), form_status(form)
 
 
 @bp.route("/akun/<int:user_id>/nonaktifkan", methods=["POST"])
 def user_deactivate(user_id: int):
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            accounts.deactivate_account(user)
-            db.session.commit()
-            flash(_("Akun %(name)s dinonaktifkan dan semua sesinya diakhiri.", name=user.username), "success")
-        except services.OrgError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        perform(None, lambda: accounts.deactivate_account(user),
+                success=_("Akun %(name)s dinonaktifkan dan semua sesinya diakhiri.", name=user.username))
     return redirect(url_for("admin.users"))

@@ -44,18 +44,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+import click
 from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session, object_session
 
 from app.audit.chain import compute_hash
 from app.audit.models import GENESIS_HASH, AuditEntry
 from app.extensions import db
-from app.tenancy import TenantScopeError, current_tenant_id
+from app.tenancy import TenantScopeError, current_tenant_id, utc_now
+from app.tenancy.models import Tenant
 
 # Advisory lock keys are (namespace, tenant_id); the namespace keeps them
 # apart from any other advisory lock the application may take one day.
@@ -97,17 +100,16 @@ _acting: ContextVar[Actor | None] = ContextVar("kinerja_audit_actor", default=No
 
 @contextmanager
 def acting_as(user: Any = None, label: str | None = None) -> Iterator[Actor]:
-    """Attribute entries written in this block to ``user`` (an account or its
-    id) or to ``label`` — for work done on someone's behalf outside their
-    request, such as a background job applying their import."""
+    """Attribute entries written in this block to ``user`` (an account, or its
+    id) under ``label`` (by default the account's username) — for work done on
+    someone's behalf outside their request, such as a background job applying
+    their import. The trail stores what it is given: callers above ``app.auth``
+    pass the account, or its id with its name."""
     user_id = getattr(user, "id", user)
     if label is None:
         label = getattr(user, "username", None)
     if label is None and user_id is not None:
-        from app.auth.models import User
-
-        found = db.session.get(User, user_id)
-        label = found.username if found is not None else f"user #{user_id}"
+        label = f"user #{user_id}"
     actor = Actor(user_id, label or "system")
     token = _acting.set(actor)
     try:
@@ -122,14 +124,10 @@ def current_actor() -> Actor:
     if actor is not None:
         return actor
     if has_request_context():
-        from flask_login import current_user
-
         if current_user and current_user.is_authenticated:
             prefix = "platform:" if current_user.tenant_id is None else ""
             return Actor(current_user.id, f"{prefix}{current_user.username}")
         return Actor(None, "anonymous")
-    import click
-
     if click.get_current_context(silent=True) is not None:
         return Actor(None, "cli")
     return Actor(None, "system")
@@ -234,7 +232,7 @@ def record(action: str, obj: Any, before: dict[str, Any] | None = None, after: A
     seq, prev_hash = _tail(session, tenant_id)
     entry = AuditEntry(
         tenant_id=tenant_id, seq=seq + 1,
-        occurred_at=datetime.now(UTC).replace(tzinfo=None),
+        occurred_at=utc_now(),
         actor_user_id=actor.user_id, actor_label=actor.label[:120],
         action=action, object_type=object_type(obj), object_id=_object_id(obj),
         employee_id=employee_id, before=before, after=after, reason=reason or None,
@@ -249,8 +247,6 @@ def record(action: str, obj: Any, before: dict[str, Any] | None = None, after: A
 
 
 def _tenant_of(obj: Any) -> int | None:
-    from app.tenancy.models import Tenant
-
     own = obj.id if isinstance(obj, Tenant) else getattr(obj, "tenant_id", None)
     current = current_tenant_id()
     if current is not None and own is not None and own != current:
@@ -264,9 +260,7 @@ def _object_id(obj: Any) -> int | None:
 
 
 def _employee_of(obj: Any, before: dict | None, after: dict | None) -> int | None:
-    from app.org.models import Employee
-
-    if isinstance(obj, Employee):
+    if object_type(obj) == "employee":  # an employee's own record is in their history
         return obj.id
     for state in (after, before):
         if state and isinstance(state.get("employee_id"), int):

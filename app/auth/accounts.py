@@ -1,4 +1,4 @@
-"""Managing accounts of a tenant (admin instansi screens, onboarding, demo)."""
+"""Managing accounts of a tenant (admin instansi screens, onboarding, imports, demo)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from app import audit
 from app.auth.models import User
 from app.auth.passwords import password_problems
 from app.auth.services import deactivate_user, set_password
+from app.errors import Invalid
 from app.extensions import db
+from app.org import services as org
 from app.org.models import Employee
 from app.org.nip import normalise_nip
-from app.org.services import OrgError
 
 
 @dataclass
@@ -30,21 +31,21 @@ def save_user(data: UserData, user: User | None = None) -> User:
     username = data.username.strip().lower()
     clash = db.session.scalar(select(User.id).where(User.username == username))
     if clash is not None and (user is None or clash != user.id):
-        raise OrgError("username", _l("Nama pengguna %(name)s sudah dipakai.", name=username))
+        raise Invalid(_l("Nama pengguna %(name)s sudah dipakai.", name=username), "username")
     employee = None
     if data.employee_nip:
         employee = db.session.scalar(select(Employee).where(Employee.nip == normalise_nip(data.employee_nip)))
         if employee is None:
-            raise OrgError("employee_nip", _l("Tidak ada pegawai dengan NIP itu di instansi ini."))
+            raise Invalid(_l("Tidak ada pegawai dengan NIP itu di instansi ini."), "employee_nip")
         linked = db.session.scalar(select(User.id).where(User.employee_id == employee.id, User.active))
         if linked is not None and (user is None or linked != user.id):
-            raise OrgError("employee_nip", _l("Pegawai ini sudah memiliki akun."))
+            raise Invalid(_l("Pegawai ini sudah memiliki akun."), "employee_nip")
     if user is not None and user.id == getattr(current_user, "id", None) and not data.is_admin:
-        raise OrgError("is_admin", _l("Anda tidak dapat mencabut hak admin Anda sendiri."))
+        raise Invalid(_l("Anda tidak dapat mencabut hak admin Anda sendiri."), "is_admin")
     if data.password:
         problems = password_problems(data.password, username)
         if problems:
-            raise OrgError("password", " ".join(problems))
+            raise Invalid(" ".join(problems), "password")
     before = audit.snapshot(user) if user is not None else None
     user = user or User()
     user.username, user.employee, user.is_admin = username, employee, bool(data.is_admin)
@@ -60,5 +61,12 @@ def save_user(data: UserData, user: User | None = None) -> User:
 
 def deactivate_account(user: User) -> None:
     if user.id == getattr(current_user, "id", None):
-        raise OrgError("active", _l("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+        raise Invalid(_l("Anda tidak dapat menonaktifkan akun Anda sendiri."), "active")
     deactivate_user(user)  # audited there, as user.deactivate
+
+
+def deactivate_employee(employee: Employee) -> None:
+    """Deactivate an employee and end their accounts (none of them can sign in again)."""
+    org.deactivate_employee(employee)
+    for user in db.session.scalars(select(User).where(User.employee_id == employee.id)):
+        deactivate_user(user)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.org.models import Employee
-from app.tenancy import TenantScoped
+from app.tenancy import TenantScoped, utc_now
 
 
 class User(TenantScoped, UserMixin, db.Model):
@@ -40,7 +40,7 @@ class User(TenantScoped, UserMixin, db.Model):
     is_platform_operator: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     password_changed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
@@ -76,8 +76,8 @@ class UserSession(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
@@ -100,4 +100,4 @@ class LoginAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_key: Mapped[str] = mapped_column(String(64))
     client_key: Mapped[str] = mapped_column(String(64))
-    attempted_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    attempted_at: Mapped[datetime] = mapped_column(default=utc_now)

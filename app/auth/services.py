@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
 from app.auth import throttle
 from app.auth.models import User
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.auth.sessions import revoke_all_sessions
+from app.errors import Invalid
 from app.extensions import db
-from app.tenancy import current_tenant_id
+from app.tenancy import current_tenant_id, utc_now
 
 
 class SignInThrottled(Exception):
@@ -53,10 +53,21 @@ def set_password(user: User, new_password: str, *, audited: bool = True) -> None
     (``save_user`` records ``password_set``).
     """
     user.password_hash = hash_password(new_password)
-    user.password_changed_at = datetime.utcnow()
+    user.password_changed_at = utc_now()
     revoke_all_sessions(user, keep=user.auth_session)
     if audited:
         audit.record("user.password_change", user, None, {"password_set": True})
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The account holder changes their own password: the current one must be
+    right and the new one must pass the rules (``Invalid`` on the field)."""
+    if not verify_password(user.password_hash, current_password):
+        raise Invalid(_l("Kata sandi sekarang salah."), "current_password")
+    problems = password_problems(new_password, user.username)
+    if problems:
+        raise Invalid(" ".join(problems), "new_password")
+    set_password(user, new_password)
 
 
 def deactivate_user(user: User) -> None:

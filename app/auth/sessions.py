@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from app.auth.models import User, UserSession
 from app.extensions import db
-from app.tenancy import current_tenant_id
+from app.tenancy import current_tenant_id, utc_now
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 
@@ -34,7 +34,7 @@ def start_session(user: User) -> None:
     auth_session = UserSession(token_hash=_digest(token), user=user, tenant_id=user.tenant_id)
     auth_session.token = token
     user.auth_session = auth_session
-    user.last_login_at = datetime.utcnow()
+    user.last_login_at = utc_now()
     db.session.add(auth_session)
     db.session.commit()
     login_user(user)
@@ -54,7 +54,7 @@ def user_for_token(token: str) -> User | None:
     # out loud and cover platform pages, which see every tenant.
     if not user.active or user.tenant_id != current_tenant_id():
         return None
-    now = datetime.utcnow()
+    now = utc_now()
     idle_limit = timedelta(seconds=current_app.config["SESSION_IDLE_TIMEOUT"])
     max_age = timedelta(seconds=current_app.config["SESSION_MAX_AGE"])
     if now - auth_session.last_seen_at > idle_limit or now - auth_session.created_at > max_age:
@@ -72,7 +72,7 @@ def user_for_token(token: str) -> User | None:
 def end_session(user: User) -> None:
     """Logout: this browser's session is revoked for good."""
     if user.auth_session is not None:
-        user.auth_session.revoked_at = datetime.utcnow()
+        user.auth_session.revoked_at = utc_now()
         db.session.commit()
     logout_user()
     session.clear()
@@ -83,7 +83,7 @@ def revoke_all_sessions(user: User, keep: UserSession | None = None) -> None:
     stmt = (
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=datetime.utcnow())
+        .values(revoked_at=utc_now())
     )
     if keep is not None:
         stmt = stmt.where(UserSession.id != keep.id)

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 
 from app.auth.models import LoginAttempt
 from app.extensions import db
+from app.tenancy import utc_now
 
 
 def _key(*parts: str) -> str:
@@ -31,7 +32,7 @@ def client_key() -> str:
 
 
 def _window_start() -> datetime:
-    return datetime.utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW"])
+    return utc_now() - timedelta(seconds=current_app.config["LOGIN_WINDOW"])
 
 
 def is_throttled(realm: str, username: str) -> bool:

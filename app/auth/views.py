@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.forms import LoginForm, PasswordChangeForm
-from app.auth.passwords import password_problems, verify_password
-from app.auth.services import SignInThrottled, authenticate, set_password
+from app.auth.services import SignInThrottled, authenticate
+from app.auth.services import change_password as change_user_password
 from app.auth.sessions import end_session, start_session
-from app.extensions import db
 from app.tenancy.web import platform_blueprint, tenant_blueprint
+from app.web.forms import perform
 
 bp = tenant_blueprint("auth", __name__)
 platform_bp = platform_blueprint("platform_auth", __name__, "/platform")
@@ -66,17 +66,12 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("Kata sandi sekarang salah."))
-        else:
-            problems = password_problems(form.new_password.data, current_user.username)
-            if problems:
-                form.new_password.errors.extend(problems)
-            else:
-                set_password(current_user, form.new_password.data)
-                db.session.commit()
-                flash(_("Kata sandi diganti. Sesi lain akun ini telah diakhiri."), "success")
-                return redirect(url_for("home.index"))
+        done = perform(form, lambda: change_user_password(current_user, form.current_password.data,
+                                                          form.new_password.data),
+                       success=_("Kata sandi diganti. Sesi lain akun ini telah diakhiri."),
+                       redirect_to=url_for("home.index"))
+        if done.ok:
+            return done.response
     return render_template("auth/password.html", form=form)
 
 

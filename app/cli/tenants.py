@@ -8,9 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app.errors import Invalid
 from app.extensions import db
 from app.org.models import Employee
-from app.platform.services import OnboardingError, load_spec, onboard
+from app.platform.services import load_spec, onboard
 from app.tenancy import all_tenants
 from app.tenancy.models import Tenant
 
@@ -25,7 +26,7 @@ def onboard_command(files: tuple[Path, ...]) -> None:
     for path in files:
         try:
             tenant, created = onboard(load_spec(path))
-        except OnboardingError as exc:
+        except Invalid as exc:
             db.session.rollback()
             click.echo(f"{path}: {exc.field}: {exc.message}", err=True)
             failed = True

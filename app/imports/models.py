@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db, str_enum
-from app.tenancy import TenantScoped
+from app.tenancy import TenantScoped, utc_now
 
 
 class ImportKind(enum.StrEnum):
@@ -45,7 +45,7 @@ class ImportBatch(TenantScoped, db.Model):
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     # When the current job (check or apply) started: a job whose process died
     # is recognised by its age (see services.expire_abandoned).
     job_started_at: Mapped[datetime | None]

@@ -22,6 +22,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.errors import Invalid
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 # Above this, a number stored in a spreadsheet cell has lost digits (doubles
@@ -29,12 +31,9 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 LARGEST_EXACT_NUMBER = 10**15
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; ``message`` says why, for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+def _unusable(message: str) -> Invalid:
+    """The file as a whole cannot be used: ``Invalid`` on the upload's ``file`` field."""
+    return Invalid(message, "file")
 
 
 @dataclass
@@ -55,11 +54,11 @@ def normalise_header(name: Any) -> str:
 
 
 def read_table(data: bytes, required: Iterable[str], optional: Iterable[str], max_rows: int) -> Table:
-    """Parse ``data``; raise ``ImportFileError`` for a file that cannot be used."""
+    """Parse ``data``; raise ``Invalid`` (on ``file``) for a file that cannot be used."""
     if not data.strip():
-        raise ImportFileError(_("Berkas kosong."))
+        raise _unusable(_("Berkas kosong."))
     if data.startswith(OLE2_MAGIC):
-        raise ImportFileError(_("Format Excel lama (.xls) tidak didukung. Simpan sebagai XLSX atau CSV UTF-8, lalu unggah lagi."))
+        raise _unusable(_("Format Excel lama (.xls) tidak didukung. Simpan sebagai XLSX atau CSV UTF-8, lalu unggah lagi."))
     lines = _xlsx_lines(data) if data.startswith(ZIP_MAGIC) else _csv_lines(data)
     with closing(lines):  # closes the workbook even when the header is refused
         return _table(lines, list(required), list(optional), max_rows)
@@ -73,16 +72,16 @@ def _xlsx_lines(data: bytes) -> Generator[tuple[int, list[str]], None, None]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, …)
-        raise ImportFileError(_("Berkas ini bukan XLSX yang dapat dibaca (rusak atau format lain). Simpan sebagai XLSX atau CSV UTF-8, lalu unggah lagi.")) from None
+        raise _unusable(_("Berkas ini bukan XLSX yang dapat dibaca (rusak atau format lain). Simpan sebagai XLSX atau CSV UTF-8, lalu unggah lagi.")) from None
     try:
         if not workbook.worksheets:
-            raise ImportFileError(_("Berkas XLSX tidak berisi lembar kerja."))
+            raise _unusable(_("Berkas XLSX tidak berisi lembar kerja."))
         sheet = workbook.worksheets[0]
         try:
             for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
                 yield number, [_cell_text(value) for value in row]
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise ImportFileError(_("Berkas XLSX rusak dan tidak dapat dibaca sampai selesai.")) from None
+            raise _unusable(_("Berkas XLSX rusak dan tidak dapat dibaca sampai selesai.")) from None
     finally:
         workbook.close()
 
@@ -109,9 +108,9 @@ def _csv_lines(data: bytes) -> Generator[tuple[int, list[str]], None, None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError(_("Berkas ini bukan CSV berenkode UTF-8 dan bukan XLSX. Di Excel pilih \"CSV UTF-8\" saat menyimpan, atau unggah XLSX.")) from None
+        raise _unusable(_("Berkas ini bukan CSV berenkode UTF-8 dan bukan XLSX. Di Excel pilih \"CSV UTF-8\" saat menyimpan, atau unggah XLSX.")) from None
     if "\x00" in text:
-        raise ImportFileError(_("Berkas ini bukan CSV atau XLSX."))
+        raise _unusable(_("Berkas ini bukan CSV atau XLSX."))
     first_line = text.lstrip().partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -119,7 +118,7 @@ def _csv_lines(data: bytes) -> Generator[tuple[int, list[str]], None, None]:
         for number, row in enumerate(reader, start=1):
             yield number, [cell.strip() for cell in row]
     except csv.Error:
-        raise ImportFileError(_("Berkas CSV tidak dapat dibaca di sekitar baris %(line)d (tanda kutip tidak berpasangan atau sel terlalu panjang).",
+        raise _unusable(_("Berkas CSV tidak dapat dibaca di sekitar baris %(line)d (tanda kutip tidak berpasangan atau sel terlalu panjang).",
                                 line=reader.line_num)) from None
 
 
@@ -139,24 +138,24 @@ def _table(lines: Iterable[tuple[int, list[str]]], required: list[str], optional
             header = [normalise_header(cell) for cell in cells]
             for index, name in enumerate(header):
                 if name and name in header[:index]:
-                    raise ImportFileError(_("Kolom %(name)s muncul lebih dari sekali di baris judul.", name=name))
+                    raise _unusable(_("Kolom %(name)s muncul lebih dari sekali di baris judul.", name=name))
                 if name in known:
                     positions[name] = index
                 elif name:
                     ignored.append(name)
             missing = [name for name in required if name not in positions]
             if missing:
-                raise ImportFileError(_(
+                raise _unusable(_(
                     "Kolom wajib tidak ada di baris judul: %(missing)s. Kolom yang diperlukan: %(required)s.",
                     missing=", ".join(missing), required=", ".join(required)))
             continue
         if len(rows) >= max_rows:
-            raise ImportFileError(_("Berkas berisi lebih dari %(n)d baris data. Bagi menjadi beberapa berkas.", n=max_rows))
+            raise _unusable(_("Berkas berisi lebih dari %(n)d baris data. Bagi menjadi beberapa berkas.", n=max_rows))
         rows.append(RawRow(number, {
             name: (cells[index] if index < len(cells) else "") for name, index in positions.items()
         }))
     if header is None:
-        raise ImportFileError(_("Berkas kosong."))
+        raise _unusable(_("Berkas kosong."))
     if not rows:
-        raise ImportFileError(_("Berkas hanya berisi baris judul, tanpa baris data."))
+        raise _unusable(_("Berkas hanya berisi baris judul, tanpa baris data."))
     return Table(columns=[name for name in header if name in positions], rows=rows, ignored_columns=ignored)

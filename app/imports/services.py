@@ -9,8 +9,8 @@
 3. ``confirm_import`` moves a PREVIEW batch to APPLYING, once, and submits
    ``apply_batch``.
 4. ``apply_batch`` (a job) checks the rows again against the database as it
-   is now, then writes them through ``app.org.services`` in one transaction:
-   all rows or none.
+   is now, then writes them (``writers``, through ``app.org.services``) in one
+   transaction: all rows or none.
 
 Jobs run through ``app.jobs``. They report progress in
 ``ImportBatch.processed_rows`` with short commits of their own, so the status
@@ -23,9 +23,8 @@ import csv
 import io
 import logging
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -36,14 +35,14 @@ from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, jobs
+from app.auth.models import User
 from app.extensions import db
-from app.imports import validation
+from app.imports import validation, writers
 from app.imports.kinds import SPECS, KindSpec
 from app.imports.models import ImportBatch, ImportKind, ImportStatus
 from app.imports.readers import read_table
-from app.imports.validation import CREATE, UNCHANGED, UPDATE, Plan, Row
-from app.org import services
-from app.org.models import Employee, Position, Unit, UnitKind
+from app.imports.rows import CREATE, UPDATE, Plan, Row
+from app.tenancy import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +50,12 @@ RUNNING = frozenset({ImportStatus.VALIDATING, ImportStatus.APPLYING})
 PREVIEW_PAGE_SIZE = 100
 ERRORS_SHOWN = 1000  # on the page; the CSV of errors has them all
 RECENT_BATCHES = 20
-_IN_CHUNK = 500  # NIPs per IN (...) query
 
 
 # --- 1. upload ----------------------------------------------------------------------
 
 def start_import(kind: ImportKind, filename: str, data: bytes, user_id: int | None) -> ImportBatch:
-    """Read the file and queue its check; ``ImportFileError`` if it cannot be used."""
+    """Read the file and queue its check; ``Invalid`` (on ``file``) if it cannot be used."""
     spec = SPECS[kind]
     table = read_table(data, spec.required, spec.optional, current_app.config["IMPORT_MAX_ROWS"])
     batch = ImportBatch(
@@ -70,7 +68,7 @@ def start_import(kind: ImportKind, filename: str, data: bytes, user_id: int | No
         errors=[],
         summary={"columns": table.columns, "ignored_columns": table.ignored_columns},
         created_by_id=user_id,
-        job_started_at=datetime.utcnow(),
+        job_started_at=utc_now(),
     )
     db.session.add(batch)
     db.session.commit()
@@ -112,7 +110,7 @@ def confirm_import(batch: ImportBatch) -> bool:
     result = db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.PREVIEW)
-        .values(status=ImportStatus.APPLYING, processed_rows=0, job_started_at=datetime.utcnow())
+        .values(status=ImportStatus.APPLYING, processed_rows=0, job_started_at=utc_now())
     )
     db.session.commit()
     if result.rowcount != 1:  # a second click, or another admin, was first
@@ -134,8 +132,8 @@ def apply_batch(batch_id: int) -> None:
         plan = validation.check(kind, _rows_of(batch), batch.summary.get("columns", []))
         if not plan.errors:
             # Every row's audit entry names the admin who confirmed the import.
-            with audit.acting_as(batch.created_by_id):
-                _APPLY[kind](plan, _Progress(batch_id, live=_concurrent_writes()))
+            with audit.acting_as(_uploader(batch)):
+                writers.WRITERS[kind](plan, _Progress(batch_id, live=_concurrent_writes()))
         if plan.errors:
             db.session.rollback()  # nothing of this file is written
             batch = db.session.get(ImportBatch, batch_id)
@@ -146,7 +144,7 @@ def apply_batch(batch_id: int) -> None:
             batch.summary = {**batch.summary, "applied": {CREATE: counts[CREATE], UPDATE: counts[UPDATE]}}
             batch.processed_rows = batch.total_rows
             _finish(batch, ImportStatus.APPLIED)
-            with audit.acting_as(batch.created_by_id):
+            with audit.acting_as(_uploader(batch)):
                 audit.record("import.apply", batch, None, {
                     "kind": kind.value, "filename": batch.filename, "applied": batch.summary["applied"]})
         db.session.commit()
@@ -161,99 +159,14 @@ def apply_batch(batch_id: int) -> None:
         _fail(batch_id)
 
 
-def _apply_units(plan: Plan, progress: Callable[[int], None]) -> None:
-    # Every unit, held here so that the service's walk up the parents hits the
-    # identity map (the session only keeps weak references).
-    units = {unit.code.upper(): unit for unit in db.session.scalars(select(Unit))}
-    for done, row in enumerate(validation.parents_first(plan.rows, "kode", "kode_induk"), start=1):
-        progress(done)
-        if row.action == UNCHANGED:
-            continue
-        new, unit = row.clean, units.get(row.clean["kode"])
-        if "kode_induk" in new:
-            parent = units.get(new["kode_induk"]) if new["kode_induk"] else None
-            parent_id = parent.id if parent is not None else None
-        else:
-            parent_id = unit.parent_id if unit is not None else None
-        kind = new.get("jenis") or (unit.kind if unit is not None else UnitKind.LAINNYA)
-        try:
-            unit = services.save_unit(services.UnitData(new["kode"], new["nama"], kind, parent_id), unit)
-            db.session.flush()
-        except services.OrgError as exc:
-            row.error(_UNIT_FIELDS.get(exc.field, "kode"), exc.message)
-            continue
-        units[new["kode"]] = unit
-
-
-def _apply_positions(plan: Plan, progress: Callable[[int], None]) -> None:
-    # Every unit and position, held here so that the service's lookups and its walk up
-    # the superiors hit the identity map (the session only keeps weak references).
-    units = {unit.code.upper(): unit for unit in db.session.scalars(select(Unit))}
-    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
-    for done, row in enumerate(validation.parents_first(plan.rows, "kode", "kode_atasan"), start=1):
-        progress(done)
-        if row.action == UNCHANGED:
-            continue
-        new, position = row.clean, positions.get(row.clean["kode"])
-        if "kode_atasan" in new:
-            boss = positions.get(new["kode_atasan"]) if new["kode_atasan"] else None
-            boss_id = boss.id if boss is not None else None
-        else:
-            boss_id = position.reports_to_id if position is not None else None
-        try:
-            position = services.save_position(services.PositionData(
-                new["kode"], new["nama"], new["jenis"], _id_of(units.get(new["kode_unit"])), boss_id), position)
-            db.session.flush()
-        except services.OrgError as exc:
-            row.error(_POSITION_FIELDS.get(exc.field, "kode"), exc.message)
-            continue
-        positions[new["kode"]] = position
-
-
-def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
-    # Every position, held here so that the service's lookups hit the identity map
-    # (the session only keeps weak references).
-    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
-    employees: dict[str, Employee] = {}
-    for chunk in _chunks([row.clean["nip"] for row in plan.rows if row.action == UPDATE], _IN_CHUNK):
-        employees.update((e.nip, e) for e in db.session.scalars(select(Employee).where(Employee.nip.in_(chunk))))
-    # Leave the old positions first, so that a file may swap two officials
-    # (the one-holder rule is checked as each row takes its new position).
-    for row in plan.rows:
-        if row.action == UPDATE and "kode_jabatan" in row.changes:
-            employees[row.clean["nip"]].position = None
-    db.session.flush()
-    for done, row in enumerate(plan.rows, start=1):
-        progress(done)
-        if row.action == UNCHANGED:
-            continue
-        new, employee = row.clean, employees.get(row.clean["nip"])
-        if "kode_jabatan" in new:
-            position_id = positions[new["kode_jabatan"]].id if new["kode_jabatan"] else None
-        else:
-            position_id = employee.position_id if employee is not None else None
-        email = new.get("email", employee.email if employee is not None else None)
-        try:
-            services.save_employee(services.EmployeeData(
-                new["nip"], new["nama"], new["jenis_kelamin"], new["jenis_asn"], position_id, email or None), employee)
-            db.session.flush()
-        except services.OrgError as exc:
-            row.error(_EMPLOYEE_FIELDS.get(exc.field, "nip"), exc.message)
-
-
-# OrgError.field (a form field) → the file's column.
-_UNIT_FIELDS = {"code": "kode", "parent_id": "kode_induk"}
-_POSITION_FIELDS = {"code": "kode", "kind": "jenis", "unit_id": "kode_unit", "reports_to_id": "kode_atasan"}
-_EMPLOYEE_FIELDS = {"nip": "nip", "sex": "jenis_kelamin", "position_id": "kode_jabatan"}
-
-_APPLY: dict[ImportKind, Callable[[Plan, Callable[[int], None]], None]] = {
-    ImportKind.UNITS: _apply_units,
-    ImportKind.POSITIONS: _apply_positions,
-    ImportKind.EMPLOYEES: _apply_employees,
-}
-
-
 # --- batch state --------------------------------------------------------------------
+
+def _uploader(batch: ImportBatch) -> User | int | None:
+    """Whom the batch's audit entries name: the admin who uploaded it (their id if the account is gone)."""
+    if batch.created_by_id is None:
+        return None
+    return db.session.get(User, batch.created_by_id) or batch.created_by_id
+
 
 def _rows_of(batch: ImportBatch) -> list[Row]:
     return [Row(line=item["line"], values=dict(item["values"])) for item in batch.rows]
@@ -268,7 +181,7 @@ def _store(batch: ImportBatch, plan: Plan) -> None:
 
 def _finish(batch: ImportBatch, status: ImportStatus) -> None:
     batch.status = status
-    batch.finished_at = datetime.utcnow()
+    batch.finished_at = utc_now()
 
 
 def _fail(batch_id: int, message: str | None = None) -> None:
@@ -312,15 +225,6 @@ class _Progress:
             session.commit()
 
 
-def _id_of(obj: Any) -> int | None:
-    return obj.id if obj is not None else None
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 # --- reading batches for the screens ------------------------------------------------
 
 def recent_batches(limit: int = RECENT_BATCHES) -> list[ImportBatch]:
@@ -340,11 +244,11 @@ def expire_abandoned(batch_id: int) -> None:
     a crash) the batch would stay "running" for ever. Past IMPORT_JOB_TIMEOUT
     it is marked failed — its transaction never committed, so nothing of it
     was written — and the admin can upload the file again."""
-    limit = datetime.utcnow() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
+    limit = utc_now() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
     result = db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch_id, ImportBatch.status.in_(RUNNING), ImportBatch.job_started_at < limit)
-        .values(status=ImportStatus.FAILED, finished_at=datetime.utcnow(), errors=[{
+        .values(status=ImportStatus.FAILED, finished_at=utc_now(), errors=[{
             "line": None, "field": None, "message": _(
                 "Proses impor terhenti sebelum selesai (misalnya server dimulai ulang), jadi tidak ada "
                 "data yang ditulis. Unggah berkas ini lagi.")}])

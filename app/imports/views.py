@@ -8,16 +8,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.admin.forms import ConfirmForm
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.imports import services
 from app.imports.forms import UploadForm
 from app.imports.kinds import SPEC_BY_SLUG, SPECS
 from app.imports.models import ImportBatch, ImportKind, ImportStatus
-from app.imports.readers import ImportFileError
-from app.imports.validation import CREATE, ERROR, UNCHANGED, UPDATE
+from app.imports.rows import CREATE, ERROR, UNCHANGED, UPDATE
 from app.tenancy.web import tenant_blueprint
+from app.web.forms import ConfirmForm, perform
 
 bp = tenant_blueprint("imports", __name__, "/admin/impor")
 
@@ -68,13 +67,11 @@ def upload() -> ResponseReturnValue:
     form = UploadForm()
     if form.validate_on_submit():
         uploaded = form.file.data
-        try:
-            batch = services.start_import(ImportKind(form.kind.data), uploaded.filename, uploaded.read(),
-                                          current_user.id)
-        except ImportFileError as exc:
-            form.file.errors.append(exc.message)
-        else:
-            return redirect(url_for("imports.batch", batch_id=batch.id))
+        done = perform(form, lambda: services.start_import(ImportKind(form.kind.data), uploaded.filename,
+                                                           uploaded.read(), current_user.id),
+                       redirect_to=lambda batch: url_for("imports.batch", batch_id=batch.id))
+        if done.ok:
+            return done.response
     return _index(form, 422)
 
 

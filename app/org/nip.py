@@ -15,6 +15,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from app.tenancy import tenant_today
+
 EARLIEST_BIRTH_YEAR = 1930
 MINIMUM_APPOINTMENT_AGE = 15
 
@@ -71,7 +73,7 @@ def _birth_date(nip: str, today: date) -> date:
 
 def validate_nip(raw: str, employee_type: EmployeeType | str, today: date | None = None) -> NipInfo:
     """Return what the NIP says, or raise ``NipError`` naming the fault."""
-    today = today or date.today()
+    today = today or tenant_today()
     nip = normalise_nip(raw)
     if not nip.isdigit() or len(nip) != 18:
         raise NipError("length", _l("NIP harus terdiri dari 18 angka."))

@@ -7,33 +7,24 @@ caller's transaction: it commits, or rolls back, with the change itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit
+from app.errors import Invalid, Stale
 from app.extensions import db
-from app.org.models import Employee, Position, PositionKind, Unit
+from app.org.models import ActingAssignment, ActingKind, Employee, Position, PositionKind, Unit
 from app.org.nip import EmployeeType, NipError, Sex, normalise_nip, validate_nip
 
 
-class OrgError(ValueError):
-    """A rule was broken; ``field`` names the form field, ``message`` says why."""
-
-    def __init__(self, field: str, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-
-
-class StaleEdit(Exception):
-    """Someone saved the record after this form was opened."""
-
-
 def check_version(obj: Any, submitted_version: int | None) -> None:
+    """Refuse a save from a form opened on an older version of ``obj`` (``Stale``)."""
     if submitted_version is not None and obj.version != submitted_version:
-        raise StaleEdit
+        raise Stale(_l("Data ini sudah diubah orang lain sejak formulir dibuka. "
+                       "Periksa isian Anda, lalu simpan lagi untuk menimpa."))
 
 
 def _ancestors(start: Any, parent_attr: str, model: type) -> set[int]:
@@ -60,12 +51,12 @@ def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
     code = data.code.strip().upper()
     clash = db.session.scalar(select(Unit.id).where(func.upper(Unit.code) == code))
     if clash is not None and (unit is None or clash != unit.id):
-        raise OrgError("code", _l("Kode unit %(code)s sudah dipakai.", code=code))
+        raise Invalid(_l("Kode unit %(code)s sudah dipakai.", code=code), "code")
     parent = db.session.get(Unit, data.parent_id) if data.parent_id else None
     if data.parent_id and parent is None:
-        raise OrgError("parent_id", _l("Unit induk tidak ditemukan."))
+        raise Invalid(_l("Unit induk tidak ditemukan."), "parent_id")
     if unit is not None and parent is not None and unit.id in _ancestors(parent, "parent_id", Unit):
-        raise OrgError("parent_id", _l("Unit induk tidak boleh unit ini sendiri atau bawahannya."))
+        raise Invalid(_l("Unit induk tidak boleh unit ini sendiri atau bawahannya."), "parent_id")
     before = audit.snapshot(unit) if unit is not None else None
     unit = unit or Unit()
     unit.code, unit.name, unit.kind, unit.parent = code, data.name.strip(), data.kind, parent
@@ -79,7 +70,7 @@ def deactivate_unit(unit: Unit) -> None:
         select(func.count()).select_from(Position).where(Position.unit_id == unit.id, Position.active)
     )
     if in_use:
-        raise OrgError("active", _l("Unit masih memiliki %(n)d jabatan aktif; pindahkan atau nonaktifkan dulu.", n=in_use))
+        raise Invalid(_l("Unit masih memiliki %(n)d jabatan aktif; pindahkan atau nonaktifkan dulu.", n=in_use), "active")
     before = audit.snapshot(unit)
     unit.active = False
     audit.record("unit.deactivate", unit, before)
@@ -100,22 +91,22 @@ def save_position(data: PositionData, position: Position | None = None) -> Posit
     code = data.code.strip().upper()
     clash = db.session.scalar(select(Position.id).where(func.upper(Position.code) == code))
     if clash is not None and (position is None or clash != position.id):
-        raise OrgError("code", _l("Kode jabatan %(code)s sudah dipakai.", code=code))
+        raise Invalid(_l("Kode jabatan %(code)s sudah dipakai.", code=code), "code")
     unit = db.session.get(Unit, data.unit_id) if data.unit_id else None
     if unit is None:
-        raise OrgError("unit_id", _l("Unit kerja tidak ditemukan."))
+        raise Invalid(_l("Unit kerja tidak ditemukan."), "unit_id")
     boss = db.session.get(Position, data.reports_to_id) if data.reports_to_id else None
     if data.reports_to_id and boss is None:
-        raise OrgError("reports_to_id", _l("Jabatan atasan tidak ditemukan."))
+        raise Invalid(_l("Jabatan atasan tidak ditemukan."), "reports_to_id")
     if position is not None and boss is not None and position.id in _ancestors(boss, "reports_to_id", Position):
-        raise OrgError("reports_to_id", _l("Jabatan atasan tidak boleh jabatan ini sendiri atau bawahannya."))
+        raise Invalid(_l("Jabatan atasan tidak boleh jabatan ini sendiri atau bawahannya."), "reports_to_id")
     kind = PositionKind(data.kind)
     if position is not None and kind.single_holder:
         holders = db.session.scalar(
             select(func.count()).select_from(Employee).where(Employee.position_id == position.id, Employee.active)
         )
         if holders > 1:
-            raise OrgError("kind", _l("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.", n=holders))
+            raise Invalid(_l("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.", n=holders), "kind")
     before = audit.snapshot(position) if position is not None else None
     position = position or Position()
     position.code, position.name, position.kind = code, data.name.strip(), kind
@@ -130,7 +121,7 @@ def deactivate_position(position: Position) -> None:
         select(func.count()).select_from(Employee).where(Employee.position_id == position.id, Employee.active)
     )
     if holders:
-        raise OrgError("active", _l("Jabatan masih dipegang %(n)d pegawai aktif.", n=holders))
+        raise Invalid(_l("Jabatan masih dipegang %(n)d pegawai aktif.", n=holders), "active")
     before = audit.snapshot(position)
     position.active = False
     audit.record("position.deactivate", position, before)
@@ -149,13 +140,13 @@ class EmployeeData:
 
 
 def validate_employee_nip(nip: str, employee_type: str, sex: str) -> str:
-    """Normalised NIP, or OrgError on the nip/sex field."""
+    """Normalised NIP, or ``Invalid`` on the nip/sex field."""
     try:
         info = validate_nip(nip, EmployeeType(employee_type))
     except NipError as exc:
-        raise OrgError("nip", exc.message) from None
+        raise Invalid(exc.message, "nip") from None
     if info.sex != Sex(sex):
-        raise OrgError("sex", _l("Jenis kelamin tidak sesuai dengan digit ke-15 NIP."))
+        raise Invalid(_l("Jenis kelamin tidak sesuai dengan digit ke-15 NIP."), "sex")
     return info.nip
 
 
@@ -163,10 +154,10 @@ def save_employee(data: EmployeeData, employee: Employee | None = None) -> Emplo
     nip = validate_employee_nip(normalise_nip(data.nip), data.employee_type, data.sex)
     clash = db.session.scalar(select(Employee.id).where(Employee.nip == nip))
     if clash is not None and (employee is None or clash != employee.id):
-        raise OrgError("nip", _l("NIP ini sudah terdaftar untuk pegawai lain."))
+        raise Invalid(_l("NIP ini sudah terdaftar untuk pegawai lain."), "nip")
     position = db.session.get(Position, data.position_id) if data.position_id else None
     if data.position_id and position is None:
-        raise OrgError("position_id", _l("Jabatan tidak ditemukan."))
+        raise Invalid(_l("Jabatan tidak ditemukan."), "position_id")
     if position is not None and position.kind.single_holder:
         other = db.session.scalar(
             select(Employee.name).where(
@@ -176,7 +167,7 @@ def save_employee(data: EmployeeData, employee: Employee | None = None) -> Emplo
             )
         )
         if other is not None:
-            raise OrgError("position_id", _l("Jabatan %(position)s sudah dipegang %(name)s.", position=position.name, name=other))
+            raise Invalid(_l("Jabatan %(position)s sudah dipegang %(name)s.", position=position.name, name=other), "position_id")
     before = audit.snapshot(employee) if employee is not None else None
     employee = employee or Employee()
     employee.nip, employee.name = nip, data.name.strip()
@@ -194,48 +185,41 @@ def reactivate(obj: Unit | Position | Employee) -> None:
             select(Employee.name).where(Employee.position_id == obj.position_id, Employee.active, Employee.id != obj.id)
         )
         if other is not None:
-            raise OrgError("active", _l("Jabatan %(position)s sudah dipegang %(name)s.", position=obj.position.name, name=other))
+            raise Invalid(_l("Jabatan %(position)s sudah dipegang %(name)s.", position=obj.position.name, name=other), "active")
     before = audit.snapshot(obj)
     obj.active = True
     audit.record(f"{audit.object_type(obj)}.reactivate", obj, before)
 
 
 def deactivate_employee(employee: Employee) -> None:
-    from app.auth.models import User
-    from app.auth.services import deactivate_user
-
+    """Mark the employee inactive. Their accounts are ended one layer up
+    (``app.auth.accounts.deactivate_employee``), which is what screens call."""
     before = audit.snapshot(employee)
     employee.active = False
     audit.record("employee.deactivate", employee, before)
-    for user in db.session.scalars(select(User).where(User.employee_id == employee.id)):
-        deactivate_user(user)
 
 
 # --- acting assignments (Plt / Plh) ---------------------------------------------
 
-def _parse_day(value: str | None, field: str):
-    from datetime import date
-
+def _parse_day(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise OrgError(field, _l("Tanggal %(value)s tidak valid.", value=value)) from None
+        raise Invalid(_l("Tanggal %(value)s tidak valid.", value=value), field) from None
 
 
 def assign_acting(position: Position, employee_nip: str, kind: str, starts_on: str,
-                  ends_on: str | None = None, decree: str | None = None):
-    from app.org.models import ActingAssignment, ActingKind
-
+                  ends_on: str | None = None, decree: str | None = None) -> ActingAssignment:
     employee = db.session.scalar(select(Employee).where(Employee.nip == normalise_nip(employee_nip), Employee.active))
     if employee is None:
-        raise OrgError("employee_nip", _l("Tidak ada pegawai aktif dengan NIP itu."))
+        raise Invalid(_l("Tidak ada pegawai aktif dengan NIP itu."), "employee_nip")
     start, end = _parse_day(starts_on, "starts_on"), _parse_day(ends_on, "ends_on")
     if end is not None and end < start:
-        raise OrgError("ends_on", _l("Tanggal selesai harus sesudah tanggal mulai."))
+        raise Invalid(_l("Tanggal selesai harus sesudah tanggal mulai."), "ends_on")
     if employee.position_id == position.id:
-        raise OrgError("employee_nip", _l("Pegawai ini sudah memegang jabatan tersebut."))
+        raise Invalid(_l("Pegawai ini sudah memegang jabatan tersebut."), "employee_nip")
     assignment = ActingAssignment(position=position, employee=employee, kind=ActingKind(kind),
                                   starts_on=start, ends_on=end, decree=decree or None)
     db.session.add(assignment)

@@ -4,7 +4,8 @@ How a year is divided comes from the tenant's rule set (``PeriodScheme``):
 quarters, semesters, months, or nothing below the year. ``open_year`` is
 idempotent, so onboarding, the demo seed and a future admin screen may all
 call it; asking for a year that is already open with another division is a
-``PeriodError``, never a silent second set of periods.
+``Invalid``, never a silent second set of periods. Broken rules raise
+``app.errors.Invalid`` on the form field they concern.
 
 Everything here runs for the current tenant (``tenant_scope`` or a tenant
 request): the ORM scoping filters the queries and stamps the new rows.
@@ -18,7 +19,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app import audit
+from app.errors import Invalid
 from app.extensions import db
 from app.periods.models import Period, PeriodKind
 from app.regions.types import PeriodScheme
@@ -43,17 +47,6 @@ SCHEME_LABELS = {
     PeriodScheme.MONTHLY: _l("bulanan"),
     PeriodScheme.ANNUAL: _l("tahunan"),
 }
-
-
-class PeriodError(ValueError):
-    """A period rule was broken; ``message`` is shown to the user."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def sub_period_dates(year: int, scheme: PeriodScheme | str) -> list[tuple[PeriodKind, int, date, date]]:
@@ -83,7 +76,7 @@ def scheme_of(year: Period) -> PeriodScheme:
     if not kinds:
         return PeriodScheme.ANNUAL
     if len(kinds) > 1:
-        raise PeriodError(_l("Tahun %(year)d memiliki sub-periode dengan jenis campuran.", year=year.year))
+        raise Invalid(_l("Tahun %(year)d memiliki sub-periode dengan jenis campuran.", year=year.year))
     return _SCHEME_OF_KIND[kinds.pop()]
 
 
@@ -96,12 +89,13 @@ def periods_of_year(year: int) -> list[Period]:
 
 def _check_dates(year: int, plans_lock_on: date | None, evaluation_due_on: date | None) -> None:
     if plans_lock_on is not None and plans_lock_on.year != year:
-        raise PeriodError(_l("Batas penyusunan SKP harus jatuh di tahun %(year)d.", year=year))
+        raise Invalid(_l("Batas penyusunan SKP harus jatuh di tahun %(year)d.", year=year), "plans_lock_on")
     if evaluation_due_on is not None:
         if evaluation_due_on < date(year, 1, 1):
-            raise PeriodError(_l("Batas penilaian tidak boleh sebelum tahun %(year)d dimulai.", year=year))
+            raise Invalid(_l("Batas penilaian tidak boleh sebelum tahun %(year)d dimulai.", year=year),
+                          "evaluation_due_on")
         if plans_lock_on is not None and evaluation_due_on < plans_lock_on:
-            raise PeriodError(_l("Batas penilaian tidak boleh sebelum batas penyusunan SKP."))
+            raise Invalid(_l("Batas penilaian tidak boleh sebelum batas penyusunan SKP."), "evaluation_due_on")
 
 
 def open_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | None = None,
@@ -111,20 +105,20 @@ def open_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | None 
 
     Idempotent: if the year is already open with the same scheme it is
     returned as it is, except that dates passed here replace the stored ones.
-    A different scheme raises ``PeriodError``. The caller commits.
+    A different scheme raises ``Invalid``. The caller commits.
     """
     if current_tenant_id() is None:
         raise TenantScopeError("open_year needs a tenant: run it inside tenant_scope().")
     scheme = PeriodScheme(scheme)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise PeriodError(_l("Tahun harus antara %(low)d dan %(high)d.", low=MIN_YEAR, high=MAX_YEAR))
+        raise Invalid(_l("Tahun harus antara %(low)d dan %(high)d.", low=MIN_YEAR, high=MAX_YEAR), "year")
     _check_dates(year, plans_lock_on, evaluation_due_on)
 
     existing = year_period(year)
     if existing is not None:
         current = scheme_of(existing)
         if current is not scheme:
-            raise PeriodError(_l(
+            raise Invalid(_l(
                 "Tahun %(year)d sudah dibuka dengan pembagian %(current)s; "
                 "tidak dapat dibuka lagi dengan pembagian %(requested)s.",
                 year=year, current=SCHEME_LABELS[current], requested=SCHEME_LABELS[scheme]))
@@ -149,8 +143,6 @@ def open_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | None 
 
 def years() -> list[Period]:
     """The current tenant's opened years, newest first, with their sub-periods."""
-    from sqlalchemy.orm import selectinload
-
     return list(db.session.scalars(
         select(Period).where(Period.kind == PeriodKind.YEAR)
         .options(selectinload(Period.children)).order_by(Period.year.desc())
@@ -161,10 +153,8 @@ def open_new_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | N
                   evaluation_due_on: date | None = None) -> Period:
     """``open_year`` for the admin screen: a year already open is an error
     (its dates are changed on its own page), and the opening is audited."""
-    from app import audit
-
     if year_period(year) is not None:
-        raise PeriodError(_l("Tahun %(year)d sudah dibuka; ubah tanggalnya di halaman tahun itu.", year=year))
+        raise Invalid(_l("Tahun %(year)d sudah dibuka; ubah tanggalnya di halaman tahun itu.", year=year), "year")
     opened = open_year(year, scheme, plans_lock_on, evaluation_due_on)
     audit.record("period.open", opened, None)
     return opened
@@ -173,10 +163,8 @@ def open_new_year(year: int, scheme: PeriodScheme | str, plans_lock_on: date | N
 def set_dates(period: Period, plans_lock_on: date | None, evaluation_due_on: date | None,
               reason: str | None = None) -> None:
     """Set (or clear, with None) when a year's plans lock and its evaluations are due. Audited."""
-    from app import audit
-
     if period.kind is not PeriodKind.YEAR:
-        raise PeriodError(_l("Tanggal batas hanya ditetapkan pada periode tahunan."))
+        raise Invalid(_l("Tanggal batas hanya ditetapkan pada periode tahunan."))
     _check_dates(period.year, plans_lock_on, evaluation_due_on)
     before = audit.snapshot(period)
     period.plans_lock_on, period.evaluation_due_on = plans_lock_on, evaluation_due_on
@@ -186,12 +174,10 @@ def set_dates(period: Period, plans_lock_on: date | None, evaluation_due_on: dat
 def lock_plans(period: Period, on: date, reason: str | None = None) -> None:
     """Lock the year's plans from ``on`` (usually today). The caller has asked
     the rule set for blockers first. Audited."""
-    from app import audit
-
     if period.kind is not PeriodKind.YEAR:
-        raise PeriodError(_l("Hanya SKP tahunan yang dikunci."))
+        raise Invalid(_l("Hanya SKP tahunan yang dikunci."))
     if on.year != period.year:
-        raise PeriodError(_l("SKP tahun %(year)d hanya dapat dikunci selama tahun %(year)d.", year=period.year))
+        raise Invalid(_l("SKP tahun %(year)d hanya dapat dikunci selama tahun %(year)d.", year=period.year))
     _check_dates(period.year, on, period.evaluation_due_on)
     before = audit.snapshot(period)
     period.plans_lock_on = on

@@ -1,4 +1,7 @@
-"""Onboarding a region (tenant): from the web form and from tenants/<slug>.toml."""
+"""Onboarding a region (tenant): from the web form and from tenants/<slug>.toml.
+
+A spec that cannot be used raises ``Invalid`` naming the form field (``file``
+for an onboarding file that cannot be read)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
+from app.errors import Invalid
 from app.extensions import db
 from app.regions.manager import regions
 from app.regions.settings import SettingsError, effective_settings
@@ -22,13 +26,6 @@ from app.tenancy.models import Tenant, TenantLevel
 from app.tenancy.web import RESERVED_SLUGS
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
-
-
-class OnboardingError(ValueError):
-    def __init__(self, field: str, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -50,11 +47,11 @@ def load_spec(path: Path) -> TenantSpec:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise OnboardingError("file", f"{path}: {exc}") from exc
+        raise Invalid(f"{path}: {exc}", "file") from exc
     tenant = data.get("tenant", {})
     missing = [k for k in ("slug", "name", "level", "province", "rule_set") if k not in tenant]
     if missing:
-        raise OnboardingError("file", f"{path}: [tenant] lacks {', '.join(missing)}")
+        raise Invalid(f"{path}: [tenant] lacks {', '.join(missing)}", "file")
     return TenantSpec(
         slug=tenant["slug"], name=tenant["name"], level=tenant["level"], province=tenant["province"],
         rule_set=tenant["rule_set"], locale=tenant.get("locale", "id"),
@@ -65,23 +62,23 @@ def load_spec(path: Path) -> TenantSpec:
 
 def validate_spec(spec: TenantSpec) -> None:
     if not SLUG_RE.match(spec.slug) or spec.slug in RESERVED_SLUGS:
-        raise OnboardingError("slug", _l("Slug harus 2-40 huruf kecil, angka atau tanda hubung, diawali huruf, dan bukan kata khusus."))
+        raise Invalid(_l("Slug harus 2-40 huruf kecil, angka atau tanda hubung, diawali huruf, dan bukan kata khusus."), "slug")
     if spec.level not in {lvl.value for lvl in TenantLevel}:
-        raise OnboardingError("level", _l("Tingkat pemerintahan tidak dikenal: %(level)s.", level=spec.level))
+        raise Invalid(_l("Tingkat pemerintahan tidak dikenal: %(level)s.", level=spec.level), "level")
     rule_set = regions().get(spec.rule_set)
     if rule_set is None:
-        raise OnboardingError("rule_set", _l("Rule set %(code)s tidak terpasang.", code=spec.rule_set))
+        raise Invalid(_l("Rule set %(code)s tidak terpasang.", code=spec.rule_set), "rule_set")
     try:
         effective_settings(rule_set, spec.settings)
     except SettingsError as exc:
-        raise OnboardingError("settings", _l("Pengaturan daerah tidak valid: %(problems)s",
-                                             problems=exc.detail)) from exc
+        raise Invalid(_l("Pengaturan daerah tidak valid: %(problems)s",
+                                             problems=exc.detail), "settings") from exc
     if spec.locale not in ("id", "en"):
-        raise OnboardingError("locale", _l("Bahasa harus id atau en."))
+        raise Invalid(_l("Bahasa harus id atau en."), "locale")
     if spec.admin_password:
         problems = password_problems(spec.admin_password, spec.admin_username)
         if problems:
-            raise OnboardingError("admin_password", " ".join(problems))
+            raise Invalid(" ".join(problems), "admin_password")
 
 
 def onboard(spec: TenantSpec) -> tuple[Tenant, bool]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,10 +10,11 @@ from app.auth.roles import operator_required
 from app.extensions import db
 from app.org.models import Employee
 from app.platform.forms import TenantForm
-from app.platform.services import OnboardingError, TenantSpec, onboard
+from app.platform.services import TenantSpec, onboard
 from app.regions.manager import regions
 from app.tenancy.models import Tenant
 from app.tenancy.web import platform_blueprint
+from app.web.forms import form_status, perform
 
 bp = platform_blueprint("platform", __name__, "/platform")
 
@@ -51,12 +52,10 @@ def tenant_new():
         if exists is not None:
             form.slug.errors.append(_("Slug ini sudah dipakai daerah lain."))
         else:
-            try:
-                tenant, _created = onboard(spec)
-            except OnboardingError as exc:
-                db.session.rollback()
-                getattr(form, exc.field, form.slug).errors.append(str(exc.message))
-            else:
-                flash(_("Daerah %(name)s siap di /%(slug)s/.", name=tenant.name, slug=tenant.slug), "success")
-                return redirect(url_for("platform.index"))
-    return render_template("platform/tenant_form.html", form=form), 200 if not form.errors else 422
+            done = perform(form, lambda: onboard(spec)[0],
+                           success=lambda tenant: _("Daerah %(name)s siap di /%(slug)s/.",
+                                                    name=tenant.name, slug=tenant.slug),
+                           redirect_to=url_for("platform.index"))
+            if done.ok:
+                return done.response
+    return render_template("platform/tenant_form.html", form=form), form_status(form)

@@ -8,6 +8,7 @@
 * ``suppression`` — small-group suppression of published tables;
 * ``transparency`` — what the admin publishes and the public page shows;
 * ``periods`` — the reporting periods (calendar quarters, years, a tenant's Period rows);
+* ``figures`` — the IKM and complaints evaluation weighs, provided via ``app.providers``;
 * ``views_public`` (``/<slug>/publik/…``, no sign-in) and ``views_admin``
   (``/<slug>/admin/publik/…``).
 """

@@ -17,7 +17,7 @@ counter's wifi, mobile carriers' NAT): they stop floods, not people.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select, update
 from app.auth.throttle import client_key
 from app.extensions import db
 from app.publik.models import Complaint, PublicSubmission, SurveyResponse
+from app.tenancy import utc_now
 
 # action → (config key, default submissions per window)
 LIMITS = {
@@ -48,7 +49,7 @@ def is_rate_limited(action: str) -> bool:
     """Has this client used up its submissions of ``action`` in the window?"""
     config_key, default = LIMITS[action]
     limit = current_app.config.get(config_key, default)
-    since = datetime.utcnow() - _window()
+    since = utc_now() - _window()
     used = db.session.scalar(
         select(func.count()).select_from(PublicSubmission).where(
             PublicSubmission.client_key == client_key(),
@@ -62,7 +63,7 @@ def is_rate_limited(action: str) -> bool:
 def record_submission(action: str) -> None:
     """Count one submission (the caller commits)."""
     db.session.add(PublicSubmission(client_key=client_key(), action=action))
-    now = datetime.utcnow()
+    now = utc_now()
     db.session.execute(delete(PublicSubmission).where(PublicSubmission.at < now - _window()))
     # Duplicate keys link submissions of one client; keep them only while useful.
     stale = now - _duplicate_window()
@@ -82,7 +83,7 @@ def duplicate_key(*parts: object) -> str:
 
 
 def is_duplicate_survey(key: str) -> bool:
-    since = datetime.utcnow() - _duplicate_window()
+    since = utc_now() - _duplicate_window()
     return db.session.scalar(
         select(func.count()).select_from(SurveyResponse).where(
             SurveyResponse.duplicate_key == key, SurveyResponse.submitted_at >= since)
@@ -90,7 +91,7 @@ def is_duplicate_survey(key: str) -> bool:
 
 
 def is_duplicate_complaint(key: str) -> Complaint | None:
-    since = datetime.utcnow() - _duplicate_window()
+    since = utc_now() - _duplicate_window()
     return db.session.scalar(
         select(Complaint).where(Complaint.duplicate_key == key, Complaint.received_at >= since).limit(1)
     )

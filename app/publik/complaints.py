@@ -19,14 +19,15 @@ import secrets
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from flask import g
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.org import hierarchy
-from app.org.models import Employee, Unit
+from app.org.models import Employee, Position, Unit
 from app.publik import abuse
 from app.publik.models import (
     Complaint,
@@ -37,15 +38,11 @@ from app.publik.models import (
 )
 from app.publik.periods import ReportingPeriod
 from app.regions import inputs
-from app.regions.manager import regions
+from app.tenancy import tenant_rules, tenant_today, utc_now
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_LENGTH = 12  # 31**12 ≈ 2**59
-
-
-class ComplaintError(ValueError):
-    """A workflow rule was broken; the message is shown to the admin."""
 
 
 def new_tracking_code() -> str:
@@ -89,8 +86,6 @@ class ComplaintData:
 
 def staff_of_unit(unit_id: int) -> list[tuple[int, str]]:
     """(id, name) of the unit's active staff, for the citizen to pick from."""
-    from app.org.models import Position
-
     rows = db.session.execute(
         select(Employee.id, Employee.name).join(Position, Employee.position_id == Position.id)
         .where(Position.unit_id == unit_id, Employee.active).order_by(Employee.name)
@@ -111,7 +106,7 @@ def file_complaint(data: ComplaintData, received_on: date,
     if abuse.is_duplicate_complaint(key) is not None:
         return FilingOutcome.DUPLICATE, None
     if data.employee_id is not None and data.employee_id not in {i for i, _ in staff_of_unit(data.unit_id)}:
-        raise ComplaintError("employee not in unit")
+        raise Invalid(_l("Pilih petugas dari daftar."), "employee_id")
     code = new_tracking_code()
     while db.session.scalar(select(func.count()).select_from(Complaint).where(Complaint.tracking_code == code)):
         code = new_tracking_code()  # astronomically rare; the unique constraint is the backstop
@@ -129,6 +124,9 @@ def file_complaint(data: ComplaintData, received_on: date,
 
 # --- handling -------------------------------------------------------------------------
 
+NOT_NOW = _l("Langkah ini tidak dapat dilakukan pada status pengaduan sekarang.")
+
+
 _ALLOWED_FROM = {
     ComplaintStatus.DITELAAH: {ComplaintStatus.DITERIMA},
     ComplaintStatus.DITUGASKAN: {ComplaintStatus.DITELAAH, ComplaintStatus.DITUGASKAN, ComplaintStatus.DIJAWAB},
@@ -141,13 +139,13 @@ _ALLOWED_FROM = {
 def _step(complaint: Complaint, to: ComplaintStatus, user_id: int | None,
           note: str | None = None, public_message: str | None = None) -> None:
     if complaint.status not in _ALLOWED_FROM[to]:
-        raise ComplaintError(f"{complaint.status.value} → {to.value}")
+        raise Conflict(NOT_NOW)
     complaint.status = to
     complaint.events.append(ComplaintEvent(status=to, note=(note or "").strip() or None,
                                            public_message=(public_message or "").strip() or None,
                                            by_user_id=user_id))
     if public_message and complaint.first_response_at is None:
-        complaint.first_response_at = datetime.utcnow()
+        complaint.first_response_at = utc_now()
 
 
 def triage(complaint: Complaint, user_id: int | None, category: str, unit_id: int,
@@ -169,21 +167,21 @@ def assign(complaint: Complaint, user_id: int | None, unit_id: int,
 
 def respond(complaint: Complaint, user_id: int | None, public_message: str, note: str | None = None) -> None:
     if not (public_message or "").strip():
-        raise ComplaintError("empty response")
+        raise Invalid(_l("Jawaban untuk pelapor tidak boleh kosong."), "public_message")
     _step(complaint, ComplaintStatus.DIJAWAB, user_id, note, public_message)
 
 
 def close(complaint: Complaint, user_id: int | None, public_message: str | None = None,
           note: str | None = None) -> None:
     _step(complaint, ComplaintStatus.SELESAI, user_id, note, public_message)
-    complaint.closed_at = datetime.utcnow()
+    complaint.closed_at = utc_now()
 
 
 def record_finding(complaint: Complaint, user_id: int | None, substantiated: bool,
                    note: str | None = None) -> list[FollowUpItem]:
     """Record whether the complaint is substantiated; returns new follow-up items."""
     if complaint.status is ComplaintStatus.DITERIMA:
-        raise ComplaintError("triage first")
+        raise Conflict(NOT_NOW)
     was = complaint.substantiated
     complaint.substantiated = substantiated
     marker = "[terbukti]" if substantiated else "[tidak terbukti]"
@@ -197,7 +195,7 @@ def record_finding(complaint: Complaint, user_id: int | None, substantiated: boo
 def create_follow_ups(complaint: Complaint) -> list[FollowUpItem]:
     """Ask the tenant's rule set what a substantiated complaint calls for."""
     employee = complaint.employee
-    runtime = regions().for_tenant(g.tenant)
+    runtime = tenant_rules()
     signal = inputs.FollowUpSignal(employee_ref=employee.nip, complaints=(as_plugin_complaint(complaint),))
     supervisor = hierarchy.supervisor_of(employee)
     items = []
@@ -207,7 +205,7 @@ def create_follow_ups(complaint: Complaint) -> list[FollowUpItem]:
             supervisor_id=supervisor.id if supervisor else None,
             kind=follow_up.kind[:40], title=follow_up.title[:200], reason=follow_up.reason[:300],
             rule_set_code=follow_up.rule_set_code[:40],
-            due_on=date.today() + timedelta(days=follow_up.due_in_days),
+            due_on=tenant_today() + timedelta(days=follow_up.due_in_days),
         )
         db.session.add(item)
         items.append(item)

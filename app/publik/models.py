@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, str_enum
 from app.org.models import Employee, Unit
-from app.tenancy import TenantScoped
+from app.tenancy import TenantScoped, utc_now
 
 ELEMENT_COUNT = 9  # the nine SKM elements (unsur) of PermenPANRB 14/2017
 
@@ -68,7 +68,7 @@ class SurveyResponse(TenantScoped, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     # The tenant's local date: what the reporting periods count by.
     submitted_on: Mapped[date]
-    submitted_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(default=utc_now)
     u1: Mapped[int]
     u2: Mapped[int]
     u3: Mapped[int]
@@ -139,7 +139,7 @@ class Complaint(TenantScoped, db.Model):
     assigned_employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     # None until the admin records a finding; True: substantiated (terbukti).
     substantiated: Mapped[bool | None]
-    received_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
     received_on: Mapped[date]  # tenant's local date, for periods
     first_response_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -170,7 +170,7 @@ class ComplaintEvent(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    at: Mapped[datetime] = mapped_column(default=utc_now)
     status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus))
     note: Mapped[str | None] = mapped_column(Text)
     public_message: Mapped[str | None] = mapped_column(Text)
@@ -197,7 +197,7 @@ class FollowUpItem(TenantScoped, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(300))
     rule_set_code: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     due_on: Mapped[date]
     done_at: Mapped[datetime | None]
 
@@ -227,7 +227,7 @@ class Publication(TenantScoped, db.Model):
     quarter: Mapped[int] = mapped_column(default=0)  # 1–4, or 0 for the whole year
     period_label: Mapped[str] = mapped_column(String(60))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    published_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    published_at: Mapped[datetime] = mapped_column(default=utc_now)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     withdrawn_at: Mapped[datetime | None]
 
@@ -256,4 +256,4 @@ class PublicSubmission(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_key: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -7,15 +7,14 @@ and a quarter is fine enough for a trend yet large enough for small units.
 Region plugins, which work on the tenant's own ``Period`` rows (months for
 Salor, semesters for Walesi), get figures for exactly that row's dates via
 ``ReportingPeriod.of``. A response or complaint counts on the tenant's local
-calendar date (``local_today``).
+calendar date (``app.tenancy.tenant_today``).
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -57,9 +56,3 @@ class ReportingPeriod:
         """The calendar quarters of a whole-year period."""
         return [ReportingPeriod.calendar_quarter(self.year, q) for q in ROMAN]
 
-
-def local_today(timezone: str) -> date:
-    try:
-        return datetime.now(ZoneInfo(timezone)).date()
-    except (KeyError, ValueError):
-        return datetime.now(ZoneInfo("Asia/Jakarta")).date()

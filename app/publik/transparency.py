@@ -34,22 +34,21 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from typing import Any
 
-from flask import g
-from sqlalchemy import case, func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from app import providers
+from app.errors import Invalid
 from app.extensions import db
-from app.org.models import Employee, Position, Unit
-from app.periods.models import Period
+from app.org.models import Unit
 from app.publik import complaints as complaint_service
 from app.publik import surveys
 from app.publik.ikm import ELEMENTS
 from app.publik.models import Publication, PublicationKind, PublikSettings
 from app.publik.periods import ReportingPeriod
 from app.publik.suppression import is_small, protect_table
-from app.regions.manager import regions
 from app.regions.reports import (
     ComplaintLine,
     ComplaintStatistics,
@@ -59,14 +58,9 @@ from app.regions.reports import (
     UnitSatisfactionLine,
 )
 from app.regions.types import ReportAudience
-from app.skp.evaluation.models import Evaluation, EvaluationStatus
-from app.skp.planning.models import Plan
+from app.tenancy import tenant, tenant_rules, utc_now
 
 DEFAULT_MIN_GROUP_SIZE = 5
-
-
-class PublicationError(ValueError):
-    """Nothing (yet) to publish; the message is shown to the admin."""
 
 
 def settings() -> PublikSettings:
@@ -110,7 +104,7 @@ def _published_ikm_units(year: int) -> dict[int, dict[str, Any]]:
 def ikm_snapshot(period: ReportingPeriod, threshold: int) -> dict[str, Any]:
     results = surveys.ikm_by_unit(period)
     if not results:
-        raise PublicationError("no responses")
+        raise Invalid(_l("Belum ada jawaban survei pada periode ini."), "kind")
     names = _unit_names()
     # Guard against subtraction across periods: a year next to its published
     # quarters (or a quarter next to the published year and other quarters)
@@ -172,50 +166,26 @@ def complaints_snapshot(period: ReportingPeriod, threshold: int) -> dict[str, An
 NO_UNIT = "Tanpa unit kerja"
 
 
-def _final_evaluations_of(period: ReportingPeriod):
-    """The WHERE of "counted": FINAL, with a predikat, for the tenant's Period
-    row that has exactly the publication period's dates."""
-    return (Evaluation.status == EvaluationStatus.FINAL, Evaluation.predikat_code.is_not(None),
-            Period.starts_on == period.starts_on, Period.ends_on == period.ends_on)
-
-
 def predikat_counts(period: ReportingPeriod) -> dict[str, dict[str, int]]:
-    """Employees per unit × predikat code for the period, from FINAL evaluations.
+    """Employees per unit × predikat code for the period, from FINAL evaluations
+    (asked through ``app.providers``: the YEAR row for a year, the QUARTER row
+    for a quarter; drafts never count).
 
-    One GROUP BY query over the tenant's evaluations of the ``Period`` row
-    with the period's dates (the YEAR row for a year: the annual predikat;
-    the QUARTER row for a quarter). Drafts never count. An objection that
-    changed the result has already rewritten ``Evaluation.predikat_code``.
-
-    The unit is the stable ``Unit.id`` of the employee's current position:
-    unit names are neither unique nor stable (``Plan.unit_name`` is a free
-    snapshot string), and the id lets the page line the predikat up with the
-    unit's IKM and complaints. A publication is a snapshot taken when the
-    period's results are final, so "current" is the unit at that time. Only an
-    employee without a position any more (retired, moved out) falls back to
-    the unit name their plan recorded. Rows are keyed by the unit's name
-    (with its code where two units share a name); no person is named.
+    Rows are keyed by the unit's name (with its code where two units share a
+    name) of the employee's current unit, so the page can line the predikat up
+    with the unit's IKM and complaints; only an employee without a position any
+    more falls back to the unit name their plan recorded. No person is named.
     """
-    snapshot_name = case((Position.unit_id.is_(None), Plan.unit_name), else_=None)
-    rows = db.session.execute(
-        select(Position.unit_id, snapshot_name, Evaluation.predikat_code,
-               func.count(func.distinct(Plan.employee_id)))
-        .select_from(Evaluation)
-        .join(Period, Evaluation.period_id == Period.id)
-        .join(Plan, Evaluation.plan_id == Plan.id)
-        .join(Employee, Plan.employee_id == Employee.id)
-        .outerjoin(Position, Employee.position_id == Position.id)
-        .where(*_final_evaluations_of(period))
-        .group_by(Position.unit_id, snapshot_name, Evaluation.predikat_code)
-    ).all()
+    rows = providers.predikat_rows(period.starts_on, period.ends_on)
     if not rows:
         return {}
     names = _unit_row_names()
     counts: dict[str, dict[str, int]] = {}
-    for unit_id, recorded_name, code, n in rows:
-        key = names.get(unit_id, "?") if unit_id is not None else ((recorded_name or "").strip() or NO_UNIT)
-        row = counts.setdefault(key, {})
-        row[code] = row.get(code, 0) + n
+    for row in rows:
+        key = (names.get(row.unit_id, "?") if row.unit_id is not None
+               else ((row.recorded_unit_name or "").strip() or NO_UNIT))
+        counts.setdefault(key, {})
+        counts[key][row.predikat_code] = counts[key].get(row.predikat_code, 0) + row.employees
     return dict(sorted(counts.items()))
 
 
@@ -230,14 +200,8 @@ def _unit_row_names() -> dict[int, str]:
 
 def evaluated_periods() -> list[ReportingPeriod]:
     """The publication periods (years, calendar quarters) with FINAL evaluations, newest first."""
-    rows = db.session.execute(
-        select(Period.starts_on, Period.ends_on).select_from(Evaluation)
-        .join(Period, Evaluation.period_id == Period.id)
-        .where(Evaluation.status == EvaluationStatus.FINAL, Evaluation.predikat_code.is_not(None))
-        .group_by(Period.starts_on, Period.ends_on)
-    ).all()
     found = []
-    for starts_on, ends_on in rows:
+    for starts_on, ends_on in providers.evaluated_period_dates():
         for quarter in range(5):
             candidate = ReportingPeriod.for_publication(starts_on.year, quarter)
             if (candidate.starts_on, candidate.ends_on) == (starts_on, ends_on):
@@ -247,7 +211,7 @@ def evaluated_periods() -> list[ReportingPeriod]:
 
 def predikat_labels() -> list[tuple[str, str]]:
     """(code, label) of the tenant's predikat, best first."""
-    scheme = regions().for_tenant(g.tenant).rule_set.scheme
+    scheme = tenant_rules().rule_set.scheme
     if scheme is None:
         return []
     if scheme.kind == "matrix":
@@ -260,23 +224,21 @@ def predikat_labels() -> list[tuple[str, str]]:
 def predikat_snapshot(period: ReportingPeriod, threshold: int) -> dict[str, Any]:
     counts = predikat_counts(period)
     if not counts:
-        raise PublicationError("no evaluations")
+        raise Invalid(_l("Belum ada hasil evaluasi kinerja pegawai yang dapat diterbitkan."), "kind")
     labels = predikat_labels()
     # A predikat the current scheme no longer has (an older rule-set version)
     # still counts: as an extra column, labelled as the evaluation stored it.
     known = {code for code, _ in labels}
     extra = sorted({code for row in counts.values() for code in row} - known)
     if extra:
-        stored = {code: label for code, label in db.session.execute(
-            select(Evaluation.predikat_code, func.max(Evaluation.predikat_label))
-            .where(Evaluation.predikat_code.in_(extra)).group_by(Evaluation.predikat_code))}
+        stored = providers.stored_predikat_labels(extra)
         labels = [*labels, *((code, stored.get(code) or code) for code in extra)]
     table = protect_table(counts, [code for code, _ in labels], threshold)
     return {"table": table.to_dict(), "labels": labels, "threshold": threshold}
 
 
 def public_report_formats():
-    rule_set = regions().for_tenant(g.tenant).rule_set
+    rule_set = tenant_rules().rule_set
     return [f for f in rule_set.report_formats if f.audience is ReportAudience.PUBLIC]
 
 
@@ -285,9 +247,10 @@ def report_snapshot(period: ReportingPeriod, threshold: int) -> dict[str, Any]: 
     period's published aggregates, gathered when it is downloaded."""
     formats = public_report_formats()
     if not formats:
-        raise PublicationError("no public report format")
+        raise Invalid(_l("Aturan daerah ini tidak memiliki format laporan untuk publik."), "kind")
     if not _sources(period.year, period.quarter):
-        raise PublicationError("nothing published for the report")
+        raise Invalid(_l("Laporan untuk publik disusun dari angka yang sudah diterbitkan: terbitkan dulu IKM, statistik "
+                         "pengaduan atau sebaran predikat untuk periode yang sama."), "kind")
     fmt = formats[0]
     return {"format": fmt.code, "name": fmt.name, "media_type": fmt.media_type, "extension": fmt.file_extension}
 
@@ -331,7 +294,7 @@ def report_data_for(report: Publication) -> PublicReportData:
         data = pub.data
         complaints = ComplaintStatistics(data["received"], data["resolved"], data["median_days"], tuple(
             ComplaintLine(u["unit"], u["received"], u["resolved"], u["median_days"]) for u in data.get("units", [])))
-    return PublicReportData(tenant_name=g.tenant.name, period_label=report.period_label,
+    return PublicReportData(tenant_name=tenant().name, period_label=report.period_label,
                             generated_on=report.published_at.date(), threshold=threshold,
                             predikat=predikat, satisfaction=satisfaction, complaints=complaints)
 
@@ -339,7 +302,7 @@ def report_data_for(report: Publication) -> PublicReportData:
 def render_public_report(report: Publication) -> str | bytes:
     """The ``laporan`` publication rendered by the tenant's region format.
     Raises ``KeyError`` when the tenant's rules no longer have that format."""
-    return regions().for_tenant(g.tenant).render_report(report.data["format"], report_data_for(report))
+    return tenant_rules().render_report(report.data["format"], report_data_for(report))
 
 
 _BUILDERS = {
@@ -354,7 +317,7 @@ def publish(kind: PublicationKind, year: int, quarter: int, user_id: int | None)
     """Publish ``kind`` for a period; replaces an earlier publication of the same."""
     period = ReportingPeriod.for_publication(year, quarter)
     data = _BUILDERS[kind](period, min_group_size())
-    now = datetime.utcnow()
+    now = utc_now()
     for old in db.session.scalars(select(Publication).where(
             Publication.kind == kind, Publication.year == year, Publication.quarter == quarter,
             Publication.withdrawn_at.is_(None))):
@@ -366,7 +329,7 @@ def publish(kind: PublicationKind, year: int, quarter: int, user_id: int | None)
 
 
 def withdraw(publication: Publication) -> None:
-    publication.withdrawn_at = datetime.utcnow()
+    publication.withdrawn_at = utc_now()
 
 
 def aggregates_csv(publication: Publication) -> str:

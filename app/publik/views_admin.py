@@ -7,16 +7,14 @@ complaint inbox and its workflow, and publications.
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import qrcode
 import qrcode.image.svg
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.admin.forms import ConfirmForm
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
@@ -37,8 +35,10 @@ from app.publik.forms import (
 )
 from app.publik.ikm import ELEMENTS
 from app.publik.models import Complaint, ComplaintStatus, FollowUpItem, Publication, PublicationKind
-from app.publik.periods import ReportingPeriod, local_today
+from app.publik.periods import ReportingPeriod
+from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
+from app.web.forms import ConfirmForm, perform
 
 bp = tenant_blueprint("publik_admin", __name__, "/admin/publik")
 
@@ -75,7 +75,7 @@ def _staff_choices(unit_id: int | None) -> list[tuple]:
 
 @bp.route("/")
 def index():
-    today = local_today(g.tenant.timezone)
+    today = tenant_today()
     period = ReportingPeriod.calendar_quarter(today.year, (today.month - 1) // 3 + 1)
     counts = surveys.respondent_counts(period)
     open_complaints = db.session.scalar(select(func.count()).select_from(Complaint).where(
@@ -106,7 +106,7 @@ def unit_poster(unit_id: int):
 # --- IKM ----------------------------------------------------------------------------------------
 
 def _period_from_args() -> ReportingPeriod:
-    today = local_today(g.tenant.timezone)
+    today = tenant_today()
     year = request.args.get("tahun", type=int) or today.year
     quarter = request.args.get("triwulan", type=int)
     if quarter is None:
@@ -182,14 +182,7 @@ def _act(complaint_id: int, form_key: str, action):
     form = forms[form_key]
     if not form.validate_on_submit():
         return _show(item, forms, 400)
-    try:
-        message = action(item, form)
-        db.session.commit()
-    except complaints.ComplaintError:
-        db.session.rollback()
-        flash(_("Langkah ini tidak dapat dilakukan pada status pengaduan sekarang."), "error")
-        return redirect(url_for("publik_admin.complaint", complaint_id=complaint_id))
-    flash(message, "success")
+    perform(None, lambda: action(item, form), success=lambda message: message)
     return redirect(url_for("publik_admin.complaint", complaint_id=complaint_id))
 
 
@@ -242,32 +235,19 @@ def complaint_close(complaint_id: int):
 
 # --- publications -----------------------------------------------------------------------------
 
-_PUBLISH_ERRORS = {
-    "no responses": lambda: _("Belum ada jawaban survei pada periode ini."),
-    "no evaluations": lambda: _("Belum ada hasil evaluasi kinerja pegawai yang dapat diterbitkan."),
-    "no public report format": lambda: _("Aturan daerah ini tidak memiliki format laporan untuk publik."),
-    "nothing published for the report": lambda: _(
-        "Laporan untuk publik disusun dari angka yang sudah diterbitkan: terbitkan dulu IKM, statistik "
-        "pengaduan atau sebaran predikat untuk periode yang sama."),
-}
-
-
 @bp.route("/publikasi", methods=["GET", "POST"])
 def publications():
     form = PublishForm(prefix="terbit")
     if request.method == "GET" and form.year.data is None:
-        form.year.data = date.today().year
+        form.year.data = tenant_today().year
     settings_form = PublikSettingsForm(prefix="atur", min_group_size=transparency.min_group_size())
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            transparency.publish(PublicationKind(form.kind.data), form.year.data, form.quarter.data, current_user.id)
-            db.session.commit()
-            flash(_("Diterbitkan di halaman transparansi."), "success")
-            return redirect(url_for("publik_admin.publications"))
-        except transparency.PublicationError as exc:
-            db.session.rollback()
-            reason = str(exc)
-            form.kind.errors.append(_PUBLISH_ERRORS[reason]() if reason in _PUBLISH_ERRORS else reason)
+        done = perform(form, lambda: transparency.publish(PublicationKind(form.kind.data), form.year.data,
+                                                          form.quarter.data, current_user.id),
+                       success=_("Diterbitkan di halaman transparansi."),
+                       redirect_to=url_for("publik_admin.publications"))
+        if done.ok:
+            return done.response
     items = db.session.scalars(select(Publication).order_by(Publication.published_at.desc()).limit(100)).all()
     return render_template("publik/admin/publications.html", form=form, settings_form=settings_form,
                            items=items, labels=PUBLICATION_LABELS, confirm=ConfirmForm(),
@@ -291,7 +271,6 @@ def publication_settings():
 def publication_withdraw(publication_id: int):
     publication = db.get_or_404(Publication, publication_id)
     if ConfirmForm().validate_on_submit():
-        transparency.withdraw(publication)
-        db.session.commit()
-        flash(_("Terbitan ditarik dari halaman transparansi."), "success")
+        perform(None, lambda: transparency.withdraw(publication),
+                success=_("Terbitan ditarik dari halaman transparansi."))
     return redirect(url_for("publik_admin.publications"))

@@ -24,7 +24,7 @@ from app.publik.forms import (
     TrackForm,
 )
 from app.publik.models import Publication, PublicationKind
-from app.publik.periods import local_today
+from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 
 bp = tenant_blueprint("publik", __name__, "/publik")
@@ -93,7 +93,7 @@ def survey(unit_id: int):
         outcome = surveys.submit_response(
             surveys.SurveyAnswers(unit.id, form.answers, form.comment.data, form.age_band.data,
                                   form.sex.data, form.education.data, form.occupation.data),
-            submitted_on=local_today(g.tenant.timezone), honeypot_filled=form.honeypot_filled)
+            submitted_on=tenant_today(), honeypot_filled=form.honeypot_filled)
         if outcome == surveys.SurveyOutcome.RATE_LIMITED:
             return _too_many()
         db.session.commit()
@@ -127,7 +127,7 @@ def complaint_new():
             outcome, complaint = complaints.file_complaint(
                 complaints.ComplaintData(form.category.data, unit.id, form.description.data,
                                          form.employee_id.data, form.contact.data),
-                received_on=local_today(g.tenant.timezone), honeypot_filled=form.honeypot_filled)
+                received_on=tenant_today(), honeypot_filled=form.honeypot_filled)
             if outcome == complaints.FilingOutcome.RATE_LIMITED:
                 return _too_many()
             if outcome == complaints.FilingOutcome.DUPLICATE:

@@ -1,5 +1,9 @@
 """The admin instansi reads the tenant's audit trail: filtered, paged, newest first.
 
+An admin page over ``app.audit`` (which sits below org and auth and stores
+ids): here the ids in the entries are shown by the names of the units,
+positions and employees they refer to. Blueprint ``audit``, /admin/audit.
+
 A page costs a fixed number of queries whatever its length: the object types
 present (for the filter), the entries, their count, and one name lookup per
 kind of referenced object (units, positions, employees) for the whole page.
@@ -9,22 +13,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import abort, g, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.web.listing import paginate
 from app.audit.forms import TrailFilterForm
 from app.audit.labels import action_label, field_label, object_type_label
 from app.audit.models import AuditEntry
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
+from app.tenancy.current import start_of_local_day
 from app.tenancy.web import tenant_blueprint
+from app.web.listing import paginate
 
 bp = tenant_blueprint("audit", __name__, "/admin/audit")
 
@@ -71,9 +75,9 @@ def _trail(employee: Employee | None):
     if actor := form.valid("actor"):
         query = query.where(AuditEntry.actor_label == actor.strip().lower())
     if date_from := form.valid("date_from"):
-        query = query.where(AuditEntry.occurred_at >= _utc_start_of(date_from))
+        query = query.where(AuditEntry.occurred_at >= start_of_local_day(date_from))
     if date_to := form.valid("date_to"):
-        query = query.where(AuditEntry.occurred_at < _utc_start_of(date_to + timedelta(days=1)))
+        query = query.where(AuditEntry.occurred_at < start_of_local_day(date_to + timedelta(days=1)))
     page = paginate(query)
     names = _referenced_names(page.items)
     filters = {name: request.args[name] for name in ("object_type", "object_id", "actor", "date_from", "date_to")
@@ -81,12 +85,6 @@ def _trail(employee: Employee | None):
     return render_template("audit/index.html", form=form, page=page, employee=employee, filters=filters,
                            page_args={**(request.view_args or {}), **filters},
                            rows=[_present(entry, names) for entry in page.items])
-
-
-def _utc_start_of(day: date) -> datetime:
-    """Midnight of ``day`` in the tenant's time zone, as naive UTC (how entries are stored)."""
-    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(g.tenant.timezone))
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 # --- presenting entries --------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""Writing a checked import batch through the organisation services, row by row.
+
+Runs inside ``services.apply_batch``'s transaction: a row the services refuse
+(``Invalid``) gets its error on the file's column and nothing of the file is
+written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import select
+
+from app.errors import Invalid
+from app.extensions import db
+from app.imports.models import ImportKind
+from app.imports.rows import UNCHANGED, UPDATE, Plan, parents_first
+from app.org import services
+from app.org.models import Employee, Position, Unit, UnitKind
+
+_IN_CHUNK = 500  # NIPs per IN (...) query
+
+
+def _apply_units(plan: Plan, progress: Callable[[int], None]) -> None:
+    # Every unit, held here so that the service's walk up the parents hits the
+    # identity map (the session only keeps weak references).
+    units = {unit.code.upper(): unit for unit in db.session.scalars(select(Unit))}
+    for done, row in enumerate(parents_first(plan.rows, "kode", "kode_induk"), start=1):
+        progress(done)
+        if row.action == UNCHANGED:
+            continue
+        new, unit = row.clean, units.get(row.clean["kode"])
+        if "kode_induk" in new:
+            parent = units.get(new["kode_induk"]) if new["kode_induk"] else None
+            parent_id = parent.id if parent is not None else None
+        else:
+            parent_id = unit.parent_id if unit is not None else None
+        kind = new.get("jenis") or (unit.kind if unit is not None else UnitKind.LAINNYA)
+        try:
+            unit = services.save_unit(services.UnitData(new["kode"], new["nama"], kind, parent_id), unit)
+            db.session.flush()
+        except Invalid as exc:
+            row.error(_UNIT_FIELDS.get(exc.field, "kode"), exc.message)
+            continue
+        units[new["kode"]] = unit
+
+
+def _apply_positions(plan: Plan, progress: Callable[[int], None]) -> None:
+    # Every unit and position, held here so that the service's lookups and its walk up
+    # the superiors hit the identity map (the session only keeps weak references).
+    units = {unit.code.upper(): unit for unit in db.session.scalars(select(Unit))}
+    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
+    for done, row in enumerate(parents_first(plan.rows, "kode", "kode_atasan"), start=1):
+        progress(done)
+        if row.action == UNCHANGED:
+            continue
+        new, position = row.clean, positions.get(row.clean["kode"])
+        if "kode_atasan" in new:
+            boss = positions.get(new["kode_atasan"]) if new["kode_atasan"] else None
+            boss_id = boss.id if boss is not None else None
+        else:
+            boss_id = position.reports_to_id if position is not None else None
+        try:
+            position = services.save_position(services.PositionData(
+                new["kode"], new["nama"], new["jenis"], _id_of(units.get(new["kode_unit"])), boss_id), position)
+            db.session.flush()
+        except Invalid as exc:
+            row.error(_POSITION_FIELDS.get(exc.field, "kode"), exc.message)
+            continue
+        positions[new["kode"]] = position
+
+
+def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
+    # Every position, held here so that the service's lookups hit the identity map
+    # (the session only keeps weak references).
+    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
+    employees: dict[str, Employee] = {}
+    for chunk in _chunks([row.clean["nip"] for row in plan.rows if row.action == UPDATE], _IN_CHUNK):
+        employees.update((e.nip, e) for e in db.session.scalars(select(Employee).where(Employee.nip.in_(chunk))))
+    # Leave the old positions first, so that a file may swap two officials
+    # (the one-holder rule is checked as each row takes its new position).
+    for row in plan.rows:
+        if row.action == UPDATE and "kode_jabatan" in row.changes:
+            employees[row.clean["nip"]].position = None
+    db.session.flush()
+    for done, row in enumerate(plan.rows, start=1):
+        progress(done)
+        if row.action == UNCHANGED:
+            continue
+        new, employee = row.clean, employees.get(row.clean["nip"])
+        if "kode_jabatan" in new:
+            position_id = positions[new["kode_jabatan"]].id if new["kode_jabatan"] else None
+        else:
+            position_id = employee.position_id if employee is not None else None
+        email = new.get("email", employee.email if employee is not None else None)
+        try:
+            services.save_employee(services.EmployeeData(
+                new["nip"], new["nama"], new["jenis_kelamin"], new["jenis_asn"], position_id, email or None), employee)
+            db.session.flush()
+        except Invalid as exc:
+            row.error(_EMPLOYEE_FIELDS.get(exc.field, "nip"), exc.message)
+
+
+# Invalid.field (a form field of the org screens) → the file's column.
+_UNIT_FIELDS = {"code": "kode", "parent_id": "kode_induk"}
+_POSITION_FIELDS = {"code": "kode", "kind": "jenis", "unit_id": "kode_unit", "reports_to_id": "kode_atasan"}
+_EMPLOYEE_FIELDS = {"nip": "nip", "sex": "jenis_kelamin", "position_id": "kode_jabatan"}
+
+WRITERS: dict[ImportKind, Callable[[Plan, Callable[[int], None]], None]] = {
+    ImportKind.UNITS: _apply_units,
+    ImportKind.POSITIONS: _apply_positions,
+    ImportKind.EMPLOYEES: _apply_employees,
+}
+
+
+def _id_of(obj: Any) -> int | None:
+    return obj.id if obj is not None else None
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
