@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import Invalid
 from app.extensions import db
 from app.periods.models import Period, PeriodKind
-from app.periods.services import PeriodError, open_year, periods_of_year, year_period
+from app.periods.services import open_year, periods_of_year, year_period
 from app.regions.types import PeriodScheme
 from app.tenancy import TenantRef, TenantScopeError, all_tenants, tenant_scope
 from tests.conftest import make_tenant
@@ -85,7 +86,7 @@ def test_opening_with_another_scheme_is_refused_in_indonesian(tenant):
     with tenant_scope(tenant):
         open_year(2026, PeriodScheme.QUARTERLY)
         db.session.commit()
-        with pytest.raises(PeriodError) as caught:
+        with pytest.raises(Invalid) as caught:
             open_year(2026, PeriodScheme.SEMESTER)
         assert "sudah dibuka" in str(caught.value)
         assert "triwulanan" in str(caught.value) and "semesteran" in str(caught.value)
@@ -112,7 +113,7 @@ def test_deadlines_are_stored_and_can_be_set_when_reopening(tenant):
     (2026, date(2026, 3, 1), date(2026, 2, 1)),
 ])
 def test_impossible_years_and_deadlines_are_refused(tenant, year, lock, due):
-    with tenant_scope(tenant), pytest.raises(PeriodError):
+    with tenant_scope(tenant), pytest.raises(Invalid):
         open_year(year, PeriodScheme.QUARTERLY, lock, due)
 
 

@@ -22,7 +22,7 @@ from app.periods.services import open_year
 from app.regions.hookspecs import hookimpl
 from app.regions.manager import regions
 from app.regions.types import Expectation, MatrixCell
-from app.tenancy import all_tenants, tenant_scope
+from app.tenancy import all_tenants, tenant_scope, tenant_today
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, csrf_token, login, make_org, make_tenant
 
@@ -170,8 +170,9 @@ def test_sawahlunto_numeric_with_training_component(app, client):
         ev = _evaluation(o, ev_id)
         assert ev.status is m.EvaluationStatus.FINAL and ev.snapshot["code"] == "sawahlunto"
         assert ev.snapshot["unit_head_follows_unit_achievement"] is True
-        assert ev.delivered_on == date.today() and ev.finalised_by_id == o.user_ids["penilai"]
         with tenant_scope(o.tenant):
+            # "Today" is the tenant's day, not the server's.
+            assert ev.delivered_on == tenant_today() and ev.finalised_by_id == o.user_ids["penilai"]
             note = db.session.scalar(select(m.Notification).where(m.Notification.user_id == o.user_ids["pegawai"]))
             assert note.kind == "evaluation.final" and "Baik" in note.message
         assert {"evaluation.create", "evaluation.rate", "evaluation.finalise"} <= set(_actions(o))
@@ -598,6 +599,7 @@ def test_final_result_survives_a_plugin_upgrade_and_reapply_is_audited(app, clie
 
 
 def test_a_final_evaluation_is_never_recomputed(app):
+    from app.errors import Invalid
     from app.skp.evaluation import services as service
 
     o, ids = _walesi(app)
@@ -606,7 +608,7 @@ def test_a_final_evaluation_is_never_recomputed(app):
                           predikat_code="baik", result={"kind": "period"})
         db.session.add(ev)
         db.session.commit()
-        with pytest.raises(service.EvaluationError):
+        with pytest.raises(Invalid):
             service.recompute(ev)
 
 

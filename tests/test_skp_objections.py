@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications.models import Notification
 from app.periods.models import Period, PeriodKind
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.objections import services as objections
 from app.skp.objections.models import Objection, ObjectionStatus
-from app.tenancy import tenant_scope
+from app.tenancy import tenant_scope, tenant_today
 from app.tenancy.models import Tenant
 from tests.conftest import csrf_token, login, make_cycle
 
@@ -75,7 +76,7 @@ def test_lodging_on_the_last_day_is_in_time(scope):
 
 
 def test_lodging_the_day_after_the_deadline_is_refused(scope):
-    with pytest.raises(objections.ObjectionError, match="Batas waktu pengajuan keberatan sudah lewat"):
+    with pytest.raises(Invalid, match="Batas waktu pengajuan keberatan sudah lewat"):
         objections.lodge(_user(scope, "pegawai"), _evaluation(scope), "Realisasi triwulan belum dihitung.",
                          today=DELIVERED + timedelta(days=15))
     assert db.session.scalar(select(Objection).where(Objection.evaluation_id == scope.open_evaluation_id)) is None
@@ -86,32 +87,32 @@ def test_the_window_follows_the_tenant_setting(scope):
     tenant.settings = {**(tenant.settings or {}), "objection_window_days": 7}
     db.session.flush()
     assert objections.lodging_deadline(_evaluation(scope)) == DELIVERED + timedelta(days=7)
-    with pytest.raises(objections.ObjectionError):
+    with pytest.raises(Invalid):
         objections.lodge(_user(scope, "pegawai"), _evaluation(scope), "Alasan yang cukup panjang.",
                          today=DELIVERED + timedelta(days=8))
 
 
 @pytest.mark.parametrize("role", ["penilai", "atasan", "admin"])
 def test_only_the_pegawai_may_lodge(scope, role):
-    with pytest.raises(objections.ObjectionForbidden):
+    with pytest.raises(Forbidden):
         objections.lodge(_user(scope, role), _evaluation(scope), "Alasan yang cukup panjang.", today=DELIVERED)
 
 
 def test_no_objection_to_a_draft(scope):
     draft = db.session.get(Evaluation, scope.cycle.evaluation_id)
-    with pytest.raises(objections.ObjectionForbidden):
+    with pytest.raises(Forbidden):
         objections.lodge(_user(scope, "pegawai"), draft, "Alasan yang cukup panjang.", today=DELIVERED)
 
 
 def test_one_objection_per_evaluation(scope):
     pegawai = _user(scope, "pegawai")
     objections.lodge(pegawai, _evaluation(scope), "Alasan pertama yang panjang.", today=DELIVERED)
-    with pytest.raises(objections.ObjectionError, match="sudah pernah diajukan"):
+    with pytest.raises(Invalid, match="sudah pernah diajukan"):
         objections.lodge(pegawai, _evaluation(scope), "Alasan kedua yang panjang.", today=DELIVERED)
 
 
 def test_reasons_are_required(scope):
-    with pytest.raises(objections.ObjectionError) as caught:
+    with pytest.raises(Invalid) as caught:
         objections.lodge(_user(scope, "pegawai"), _evaluation(scope), "  ", today=DELIVERED)
     assert caught.value.field == "reasons"
 
@@ -141,7 +142,7 @@ def lodged(scope):
 @pytest.mark.parametrize("role", ["pegawai", "penilai", "admin"])
 def test_only_the_atasan_decides(lodged, role):
     objection = db.session.get(Objection, lodged.objection_id)
-    with pytest.raises(objections.ObjectionForbidden):
+    with pytest.raises(Forbidden):
         objections.decide(_user(lodged, role), objection, "upheld", "Hasil sudah sesuai bukti.")
     assert objection.status is ObjectionStatus.OPEN
 
@@ -153,7 +154,7 @@ def test_upheld_keeps_the_result_and_is_final(lodged):
     db.session.commit()
     assert objection.status is ObjectionStatus.UPHELD and objection.decided_by_id == atasan.id
     assert _evaluation(lodged).predikat_code == "baik"
-    with pytest.raises(objections.ObjectionForbidden, match="final"):
+    with pytest.raises(Forbidden, match="final"):
         objections.decide(atasan, objection, "changed", "Berubah pikiran kemudian.", "sangat_baik")
     notes = db.session.scalars(select(Notification).where(Notification.user_id == lodged.user_ids["pegawai"],
                                                           Notification.kind == "objection.decided")).all()
@@ -176,17 +177,17 @@ def test_changed_applies_the_new_predikat_and_keeps_the_original(lodged):
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"objection.lodge", "objection.decide", "evaluation.objection_change"} <= actions
     # No second objection once decided.
-    with pytest.raises(objections.ObjectionError):
+    with pytest.raises(Invalid):
         objections.lodge(_user(lodged, "pegawai"), evaluation, "Sekali lagi dengan alasan.", today=DELIVERED)
 
 
 def test_a_change_needs_a_predikat_of_the_rule_set_that_differs(lodged):
     objection = db.session.get(Objection, lodged.objection_id)
     atasan = _user(lodged, "atasan")
-    with pytest.raises(objections.ObjectionError) as caught:
+    with pytest.raises(Invalid) as caught:
         objections.decide(atasan, objection, "changed", "Alasan yang panjang.", "istimewa_sekali")
     assert caught.value.field == "new_predikat_code"
-    with pytest.raises(objections.ObjectionError):
+    with pytest.raises(Invalid):
         objections.decide(atasan, objection, "changed", "Alasan yang panjang.", "baik")
     assert objection.status is ObjectionStatus.OPEN
 
@@ -207,12 +208,13 @@ def _post(client, url, data):
 
 def test_lodge_and_decide_through_the_screens(app, client, cycle):
     with app.app_context(), tenant_scope(cycle.tenant):
-        # Delivered today, so the window is open whatever the calendar says.
-        db.session.get(Evaluation, cycle.open_evaluation_id).delivered_on = date.today()
+        # Delivered today (the tenant's day), so the window is open whatever the calendar says.
+        today = tenant_today()
+        db.session.get(Evaluation, cycle.open_evaluation_id).delivered_on = today
         db.session.commit()
     login(client, "kota-a", "pegawai")
     page = client.get(f"/kota-a/keberatan/baru/{cycle.open_evaluation_id}").get_data(as_text=True)
-    assert (date.today() + timedelta(days=14)).strftime("%d-%m-%Y") in page
+    assert (today + timedelta(days=14)).strftime("%d-%m-%Y") in page
     short = _post(client, f"/kota-a/keberatan/baru/{cycle.open_evaluation_id}", {"reasons": "pendek"})
     assert short.status_code == 422 and "pendek" in short.get_data(as_text=True)
     done = _post(client, f"/kota-a/keberatan/baru/{cycle.open_evaluation_id}",

@@ -13,12 +13,13 @@ from sqlalchemy import event, func, select
 from app import models as m
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.errors import Forbidden, Invalid
 from app.extensions import db
+from app.org.hierarchy import team_ids as team_employee_ids
 from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
 from app.periods.services import open_year
 from app.skp.planning import services as planning
-from app.skp.planning.access import team_employee_ids
 from app.tenancy import tenant_scope
 from tests.conftest import PASSWORD, csrf_token, login, make_org, make_tenant
 
@@ -298,10 +299,10 @@ def test_nobody_agrees_their_own_plan_even_when_named_penilai(app, org):
     def assign_self():
         plan = planning.load_plan(plan_id)
         admin = db.session.get(User, org.user_ids["admin"])
-        with pytest.raises(planning.PlanError):
+        with pytest.raises(Invalid):
             planning.reassign_penilai(admin, plan, plan.version, plan.employee, "uji")
         owner = db.session.get(User, org.user_ids["pegawai"])
-        with pytest.raises(planning.PlanForbidden):
+        with pytest.raises(Forbidden):
             planning.agree(owner, plan, plan.version, {})
     _in(app, org, assign_self)
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.errors import Forbidden
 from app.extensions import db
 from app.notifications.models import Notification
 from app.periods.models import Period, PeriodKind
@@ -130,18 +131,18 @@ def test_open_training_for_the_planning_screen(scope):
 def test_tracking_transitions_per_role(scope):
     record = db.session.get(TrainingRecord, scope.cycle.record_id)
     pegawai, admin, penilai = _user(scope, "pegawai"), _user(scope, "admin"), _user(scope, "penilai")
-    with pytest.raises(training.TrainingForbidden):
+    with pytest.raises(Forbidden):
         training.change_status(penilai, record, "enrolled")
-    with pytest.raises(training.TrainingForbidden):
+    with pytest.raises(Forbidden):
         training.change_status(pegawai, record, "completed")  # not from recommended
     training.change_status(pegawai, record, "enrolled")
     assert record.status is TrainingStatus.ENROLLED
-    with pytest.raises(training.TrainingForbidden, match="admin"):
+    with pytest.raises(Forbidden, match="admin"):
         training.change_status(pegawai, record, "completed")  # only the admin confirms
     training.change_status(admin, record, "completed")
     assert record.status is TrainingStatus.COMPLETED
     assert training.completed_hours(scope.pegawai_id, 2026) == 20
-    with pytest.raises(training.TrainingForbidden):
+    with pytest.raises(Forbidden):
         training.change_status(admin, record, "recommended")
     assert training.allowed_statuses(pegawai, record) == []
 
@@ -149,7 +150,7 @@ def test_tracking_transitions_per_role(scope):
 def test_declined_may_be_reopened_by_the_admin_only(scope):
     record = db.session.get(TrainingRecord, scope.cycle.record_id)
     training.change_status(_user(scope, "pegawai"), record, "declined")
-    with pytest.raises(training.TrainingForbidden):
+    with pytest.raises(Forbidden):
         training.change_status(_user(scope, "pegawai"), record, "recommended")
     training.change_status(_user(scope, "admin"), record, "recommended")
     assert record.status is TrainingStatus.RECOMMENDED

@@ -8,8 +8,11 @@ from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, FloatField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.skp.evaluation.entries import RatingData
+from app.web.forms import VersionedForm
 
 EXPECTATION_LABELS = {
     "di_atas": _l("Di atas ekspektasi"),
@@ -23,17 +26,6 @@ ORGANISATION_PREDIKAT_LABELS = {
     "kurang": _l("Kurang"),
     "sangat_kurang": _l("Sangat Kurang"),
 }
-
-
-class VersionedForm(FlaskForm):
-    version = HiddenField()
-
-    @property
-    def version_number(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return -1  # tampered: always stale
 
 
 class RatingForm(VersionedForm):
@@ -75,6 +67,36 @@ def rating_form(matrix: bool, behaviours: Sequence[tuple[str, str]], components:
         setattr(Form, field_name, FloatField(name, validators=[Optional(), NumberRange(min=0, max=maximum)]))
         Form.component_fields.append((field_name, code, name))
     return Form
+
+
+def fill_rating_form(form: RatingForm, entries: RatingData, version: int) -> None:
+    """Show the stored entries on the rating form."""
+    if hasattr(form, "hasil_kerja_rating"):
+        form.hasil_kerja_rating.data = entries.hasil_kerja_rating or ""
+        form.perilaku_rating.data = entries.perilaku_rating or ""
+    if hasattr(form, "additional_points"):
+        form.additional_points.data = entries.additional_points or None
+    for name, code, _label in form.behaviour_fields:
+        form[name].data = entries.behaviour_scores.get(code)
+    for name, code, _label in form.component_fields:
+        form[name].data = entries.components.get(code)
+    form.has_innovation.data = entries.has_innovation
+    form.note.data = entries.note or ""
+    form.version.data = version
+
+
+def rating_data(form: RatingForm) -> RatingData:
+    """What the penilai entered."""
+    matrix = hasattr(form, "hasil_kerja_rating")
+    return RatingData(
+        hasil_kerja_rating=(form.hasil_kerja_rating.data or None) if matrix else None,
+        perilaku_rating=(form.perilaku_rating.data or None) if matrix else None,
+        behaviour_scores={code: form[name].data for name, code, _label in form.behaviour_fields},
+        components={code: form[name].data for name, code, _label in form.component_fields},
+        has_innovation=bool(form.has_innovation.data),
+        additional_points=(form.additional_points.data or 0.0) if hasattr(form, "additional_points") else 0.0,
+        note=form.note.data,
+    )
 
 
 class PeerRatingForm(FlaskForm):

@@ -8,21 +8,24 @@
   optionally the sub-period it belongs to) is recorded by the penilai once the
   plan is agreed, is visible to the pegawai and the atasan, and is audited.
 
-Also here: ``notify_*``, which write Notification rows for the in-app inbox
-(the inbox itself lives elsewhere). Nothing here commits.
+The other party is told through ``app.notifications.notify``. Errors are
+those of ``app.errors`` (``Forbidden``, ``Invalid`` on a field, ``NotFound``
+for an RHK/IKI of another plan). Nothing here commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app import audit
 from app.auth.models import User
+from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notifications import notify
 from app.org.models import Employee
@@ -35,7 +38,8 @@ from app.skp.feedback.access import (
 from app.skp.feedback.models import FeedbackMessage, FeedbackSession
 from app.skp.planning.access import atasan_of, is_atasan, is_owner, is_penilai, penilai_of
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult
-from app.skp.realisation.services import NotAllowed, PeriodWorkError, sub_periods
+from app.skp.realisation.services import sub_periods
+from app.tenancy import tenant_today, utc_now
 
 MAX_BODY = 5000
 
@@ -52,21 +56,21 @@ class ThreadEntry:
 
 def require_read(user: User, plan: Plan) -> None:
     if not can_read_feedback(user, plan):
-        raise NotAllowed(_("Dialog kinerja hanya untuk pegawai, pejabat penilai dan atasan pejabat penilai."))
+        raise Forbidden(_("Dialog kinerja hanya untuk pegawai, pejabat penilai dan atasan pejabat penilai."))
 
 
 def subject_of(plan: Plan, result_id: int | None, indicator_id: int | None) -> tuple[int | None, int | None]:
     """Check that the RHK/IKI belongs to the plan; the IKI names its RHK.
-    Returns (result_id, indicator_id); raises LookupError for a foreign id."""
+    Returns (result_id, indicator_id); ``NotFound`` for an id of another plan."""
     if indicator_id is not None:
         indicator = db.session.get(PlanIndicator, indicator_id)
         if indicator is None or indicator.result.plan_id != plan.id:
-            raise LookupError(indicator_id)
+            raise NotFound(_("IKI ini bukan bagian dari SKP tersebut."))
         return indicator.result_id, indicator.id
     if result_id is not None:
         result = db.session.get(PlanResult, result_id)
         if result is None or result.plan_id != plan.id:
-            raise LookupError(result_id)
+            raise NotFound(_("RHK ini bukan bagian dari SKP tersebut."))
         return result.id, None
     return None, None
 
@@ -114,15 +118,15 @@ def _role_label(employee_id: int | None, plan: Plan, penilai: Employee | None, a
 def post_message(user: User, plan: Plan, body: str | None, result_id: int | None = None,
                  indicator_id: int | None = None) -> FeedbackMessage:
     if not can_give_feedback(user, plan):
-        raise NotAllowed(_("Dialog kinerja hanya untuk pegawai, pejabat penilai dan atasan pejabat penilai."))
+        raise Forbidden(_("Dialog kinerja hanya untuk pegawai, pejabat penilai dan atasan pejabat penilai."))
     body = (body or "").strip()
     if not body:
-        raise PeriodWorkError(_("Tulis pesan terlebih dahulu."), "body")
+        raise Invalid(_("Tulis pesan terlebih dahulu."), "body")
     if len(body) > MAX_BODY:
-        raise PeriodWorkError(_("Pesan terlalu panjang (paling banyak %(n)d karakter).", n=MAX_BODY), "body")
+        raise Invalid(_("Pesan terlalu panjang (paling banyak %(n)d karakter).", n=MAX_BODY), "body")
     result_id, indicator_id = subject_of(plan, result_id, indicator_id)
     message = FeedbackMessage(plan_id=plan.id, result_id=result_id, indicator_id=indicator_id,
-                              author_id=user.id, body=body, created_at=datetime.utcnow())
+                              author_id=user.id, body=body, created_at=utc_now())
     db.session.add(message)
     db.session.flush()  # the notification is about this message
     about = ("feedback-message", message.id)
@@ -169,19 +173,19 @@ def sessions(user: User, plan: Plan) -> list[tuple[FeedbackSession, Period | Non
 
 def record_session(user: User, plan: Plan, data: SessionData) -> FeedbackSession:
     if not is_penilai(user, plan):
-        raise NotAllowed(_("Sesi dialog kinerja dicatat oleh pejabat penilai."))
+        raise Forbidden(_("Sesi dialog kinerja dicatat oleh pejabat penilai."))
     if not can_record_feedback_session(user, plan):
-        raise NotAllowed(_("Sesi dialog kinerja dapat dicatat setelah SKP disetujui."))
+        raise Forbidden(_("Sesi dialog kinerja dapat dicatat setelah SKP disetujui."))
     year = plan.period
     # From the start of the plan's year; a closing conversation may fall early the next year.
-    latest = min(date.today(), date(year.ends_on.year + 1, 12, 31))
+    latest = min(tenant_today(), date(year.ends_on.year + 1, 12, 31))
     if not year.starts_on <= data.held_on <= latest:
-        raise PeriodWorkError(_("Tanggal sesi harus sejak awal tahun SKP dan tidak di masa depan."), "held_on")
+        raise Invalid(_("Tanggal sesi harus sejak awal tahun SKP dan tidak di masa depan."), "held_on")
     notes = (data.notes or "").strip()
     if not notes:
-        raise PeriodWorkError(_("Tuliskan catatan sesi."), "notes")
+        raise Invalid(_("Tuliskan catatan sesi."), "notes")
     if data.period_id is not None and data.period_id not in {p.id for p in sub_periods(plan)}:
-        raise PeriodWorkError(_("Pilih periode dari tahun SKP ini."), "period_id")
+        raise Invalid(_("Pilih periode dari tahun SKP ini."), "period_id")
     session = FeedbackSession(plan_id=plan.id, period_id=data.period_id, held_on=data.held_on,
                               face_to_face=data.face_to_face, notes=notes,
                               agreed_actions=(data.agreed_actions or "").strip() or None,
@@ -190,7 +194,7 @@ def record_session(user: User, plan: Plan, data: SessionData) -> FeedbackSession
     audit.record("feedback_session.create", session, None, employee_id=plan.employee_id)
     notify("feedback.session",
            lambda: _("Pejabat penilai mencatat sesi dialog kinerja tanggal %(day)s.",
-                     day=data.held_on.strftime("%d-%m-%Y")),
+                     day=format_date(data.held_on, "dd-MM-yyyy")),
            employees=[plan.employee_id], about=("plan-sessions", plan.id))
     return session
 

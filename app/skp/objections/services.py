@@ -19,9 +19,10 @@ The rules (PP 30/2019 Pasal 59; the window is a rule-set setting):
   accepted, and open objections past that date are shown as overdue.
 
 Every step is audited, the atasan is notified when an objection is lodged
-and the pegawai when it is decided. Dates are parameters (``today``) so that
-the rules can be tested without depending on the calendar. Nothing here
-commits; the caller owns the transaction.
+and the pegawai when it is decided. "Today" is the tenant's day
+(``tenant_today``); ``today`` parameters let tests and the demo replay a
+past day. Services raise the ``app.errors`` family. Nothing here commits;
+the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -29,62 +30,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.auth.models import User
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications import notify
-from app.regions.manager import RuleSetRuntime, regions
 from app.regions.snapshot import as_rule_set
 from app.regions.types import MatrixScheme, NumericScheme, RuleSet
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.objections.access import can_decide_objection, can_lodge_objection
 from app.skp.objections.models import Objection, ObjectionStatus
 from app.skp.planning.access import atasan_of
-from app.skp.planning.models import Plan
-from app.tenancy import current_tenant_id
-from app.tenancy.models import Tenant
+from app.tenancy import tenant_rules, tenant_today, utc_now
 
 DEFAULT_DECISION_DAYS = 14
 
 
-class ObjectionError(ValueError):
-    """A rule was broken; ``message`` is shown to the user, on ``field`` if given."""
-
-    def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class ObjectionForbidden(ObjectionError):
-    """The user may not take this step at all (a 403)."""
-
-
-# --- the tenant's rules -----------------------------------------------------------
-
-def current_rules() -> RuleSetRuntime:
-    """The current tenant's rule set (settings applied)."""
-    tenant = getattr(g, "tenant", None) if has_request_context() else None
-    if tenant is None:
-        tenant_id = current_tenant_id()
-        tenant = db.session.get(Tenant, tenant_id) if tenant_id is not None else None
-    if tenant is None:
-        raise RuntimeError("The objection rules need a tenant: run inside a tenant request or tenant_scope().")
-    return regions().for_tenant(tenant)
-
+# --- the windows ------------------------------------------------------------------
 
 def window_days() -> int:
-    return int(current_rules().rule_set.objection_window_days)
+    return int(tenant_rules().rule_set.objection_window_days)
 
 
 def decision_days() -> int:
@@ -114,7 +84,7 @@ def decision_deadline(objection: Objection) -> date:
 
 
 def is_overdue(objection: Objection, today: date | None = None) -> bool:
-    return objection.status is ObjectionStatus.OPEN and (today or date.today()) > decision_deadline(objection)
+    return objection.status is ObjectionStatus.OPEN and (today or tenant_today()) > decision_deadline(objection)
 
 
 @dataclass(frozen=True)
@@ -130,7 +100,7 @@ class ObjectionInfo:
 def objection_info(user: User, evaluation: Evaluation, today: date | None = None) -> ObjectionInfo:
     """For any page that shows an evaluation: the deadline, the objection, and
     whether ``user`` may lodge one now (see ``followup_objection_box.html``)."""
-    today = today or date.today()
+    today = today or tenant_today()
     objection = objection_of(evaluation)
     deadline = objection.deadline if objection is not None else lodging_deadline(evaluation)
     window_open = deadline is not None and today <= deadline
@@ -151,7 +121,7 @@ def _rule_set_of(evaluation: Evaluation) -> RuleSet:
             return as_rule_set(evaluation.snapshot)
         except (ValueError, KeyError, TypeError):
             pass
-    return current_rules().rule_set
+    return tenant_rules().rule_set
 
 
 def predikat_choices(evaluation: Evaluation) -> list[tuple[str, str]]:
@@ -174,47 +144,47 @@ def uses_score(evaluation: Evaluation) -> bool:
 def _check_score(evaluation: Evaluation, predikat_code: str, score: float) -> None:
     scheme = _rule_set_of(evaluation).scheme
     if not isinstance(scheme, NumericScheme):
-        raise ObjectionError(_("Rule set ini tidak memakai nilai angka; cukup pilih predikat."), "new_score")
+        raise Invalid(_("Rule set ini tidak memakai nilai angka; cukup pilih predikat."), "new_score")
     if not scheme.minimum <= score <= scheme.maximum:
-        raise ObjectionError(_("Nilai harus antara %(low)g dan %(high)g.",
+        raise Invalid(_("Nilai harus antara %(low)g dan %(high)g.",
                                low=scheme.minimum, high=scheme.maximum), "new_score")
     bands = [b for b in scheme.bands if b.code == predikat_code]
     if not any(b.contains(score) for b in bands):
-        raise ObjectionError(_("Nilai %(score)g tidak sesuai dengan rentang predikat yang dipilih.",
+        raise Invalid(_("Nilai %(score)g tidak sesuai dengan rentang predikat yang dipilih.",
                                score=score), "new_score")
 
 
 # --- lodging ----------------------------------------------------------------------
 
-def _moment(today: date | None) -> tuple[date, datetime]:
-    """The day the rules are applied on, and the timestamp to store (UTC)."""
-    now = datetime.utcnow()
-    if today is None:
-        return date.today(), now
-    return today, datetime.combine(today, now.time())
+def _stamp(day: date | None) -> datetime:
+    """The timestamp to store (naive UTC): now, or now's time on ``day`` when a
+    caller replays a past day (tests, the demo)."""
+    now = utc_now()
+    return now if day is None else datetime.combine(day, now.time())
 
 
 def lodge(user: User, evaluation: Evaluation, reasons: str, today: date | None = None) -> Objection:
     """The pegawai lodges an objection to a final evaluation, inside the window."""
-    today, now = _moment(today)
+    now = _stamp(today)
+    today = today or tenant_today()
     if not can_lodge_objection(user, evaluation):
-        raise ObjectionForbidden(_("Keberatan hanya dapat diajukan oleh pegawai yang dinilai atas penilaian yang sudah final."))
+        raise Forbidden(_("Keberatan hanya dapat diajukan oleh pegawai yang dinilai atas penilaian yang sudah final."))
     if objection_of(evaluation) is not None:
-        raise ObjectionError(_("Keberatan atas penilaian ini sudah pernah diajukan; keberatan hanya dapat diajukan sekali."))
+        raise Invalid(_("Keberatan atas penilaian ini sudah pernah diajukan; keberatan hanya dapat diajukan sekali."))
     deadline = lodging_deadline(evaluation)
     if deadline is None:
-        raise ObjectionError(_("Hasil penilaian ini belum diterimakan kepada pegawai, sehingga batas waktu keberatan belum berjalan."))
+        raise Invalid(_("Hasil penilaian ini belum diterimakan kepada pegawai, sehingga batas waktu keberatan belum berjalan."))
     if today > deadline:
-        raise ObjectionError(_(
+        raise Invalid(_(
             "Batas waktu pengajuan keberatan sudah lewat: paling lambat %(deadline)s "
             "(%(days)d hari sejak hasil penilaian diterima).",
             deadline=deadline.strftime("%d-%m-%Y"), days=window_days()))
     reasons = (reasons or "").strip()
     if len(reasons) < 10:
-        raise ObjectionError(_("Tuliskan alasan keberatan (paling sedikit 10 karakter)."), "reasons")
+        raise Invalid(_("Tuliskan alasan keberatan (paling sedikit 10 karakter)."), "reasons")
     atasan = atasan_of(evaluation.plan, today)
     if atasan is None:
-        raise ObjectionError(_("Atasan pejabat penilai belum ditetapkan; hubungi admin kepegawaian."))
+        raise Invalid(_("Atasan pejabat penilai belum ditetapkan; hubungi admin kepegawaian."))
     objection = Objection(
         evaluation_id=evaluation.id, evaluation=evaluation, lodged_by_id=user.id,
         lodged_at=now,
@@ -237,28 +207,28 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
            new_predikat_code: str | None = None, new_score: float | None = None,
            today: date | None = None) -> Objection:
     """The atasan pejabat penilai upholds or changes the result. Final: once only."""
-    _today, now = _moment(today)
+    now = _stamp(today)
     outcome = ObjectionStatus(outcome)
     if objection.status is not ObjectionStatus.OPEN:
-        raise ObjectionForbidden(_("Keberatan ini sudah diputuskan; keputusan atasan pejabat penilai bersifat final."))
+        raise Forbidden(_("Keberatan ini sudah diputuskan; keputusan atasan pejabat penilai bersifat final."))
     if not can_decide_objection(user, objection):
-        raise ObjectionForbidden(_("Hanya atasan pejabat penilai yang dapat memutuskan keberatan ini."))
+        raise Forbidden(_("Hanya atasan pejabat penilai yang dapat memutuskan keberatan ini."))
     if outcome is ObjectionStatus.OPEN:
-        raise ObjectionError(_("Pilih keputusan: hasil tetap atau hasil diubah."), "outcome")
+        raise Invalid(_("Pilih keputusan: hasil tetap atau hasil diubah."), "outcome")
     reasons = (reasons or "").strip()
     if len(reasons) < 10:
-        raise ObjectionError(_("Tuliskan alasan keputusan (paling sedikit 10 karakter)."), "reasons")
+        raise Invalid(_("Tuliskan alasan keputusan (paling sedikit 10 karakter)."), "reasons")
     evaluation = objection.evaluation
     before_objection = audit.snapshot(objection)
     if outcome is ObjectionStatus.CHANGED:
         labels: Mapping[str, str] = dict(predikat_choices(evaluation))
         if not new_predikat_code or new_predikat_code not in labels:
-            raise ObjectionError(_("Pilih predikat baru dari daftar predikat rule set."), "new_predikat_code")
+            raise Invalid(_("Pilih predikat baru dari daftar predikat rule set."), "new_predikat_code")
         if new_score is not None:
             _check_score(evaluation, new_predikat_code, float(new_score))
         same_score = new_score is None or (evaluation.score is not None and float(new_score) == evaluation.score)
         if new_predikat_code == evaluation.predikat_code and same_score:
-            raise ObjectionError(_("Predikat baru sama dengan predikat semula; pilih \u201chasil tetap\u201d bila hasil tidak diubah."),
+            raise Invalid(_("Predikat baru sama dengan predikat semula; pilih \u201chasil tetap\u201d bila hasil tidak diubah."),
                                  "new_predikat_code")
         before_evaluation = audit.snapshot(evaluation)
         evaluation.predikat_code = new_predikat_code
@@ -285,14 +255,3 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
 
     notify("objection.decided", message, users=[objection.lodged_by_id], about=("objection", objection.id))
     return objection
-
-
-# --- lists ------------------------------------------------------------------------
-
-def to_decide_query(employee_id: int):
-    """Open objections stamped for this atasan, oldest first."""
-    return (select(Objection)
-            .options(joinedload(Objection.evaluation).joinedload(Evaluation.plan).joinedload(Plan.employee),
-                     joinedload(Objection.evaluation).joinedload(Evaluation.period))
-            .where(Objection.decider_id == employee_id, Objection.status == ObjectionStatus.OPEN)
-            .order_by(Objection.lodged_at))

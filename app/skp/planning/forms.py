@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
-    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,24 +14,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.skp.planning.services import ASPECT_LABELS, DIRECTION_LABELS, KIND_LABELS
+from app.skp.planning.labels import ASPECT_LABELS, DIRECTION_LABELS, KIND_LABELS
+from app.web.forms import VersionedForm
 
 
 def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
-
-
-class VersionedForm(FlaskForm):
-    """Carries the plan's version: a save from a stale form is refused."""
-
-    version = HiddenField()
-
-    @property
-    def version_number(self) -> int | None:
-        try:
-            return int(self.version.data) if self.version.data else None
-        except ValueError:
-            return None
 
 
 class NewPlanForm(FlaskForm):

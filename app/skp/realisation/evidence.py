@@ -33,6 +33,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit
 from app.auth.models import User
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications import notify
 from app.periods.models import Period
@@ -41,7 +42,6 @@ from app.skp.planning.models import Plan, PlanIndicator
 from app.skp.realisation import services as realisation
 from app.skp.realisation.access import can_delete_evidence, can_review_evidence
 from app.skp.realisation.models import Evidence, EvidenceKind, EvidenceReview
-from app.skp.realisation.services import NotAllowed, PeriodWorkError
 from app.storage import StorageError, storage
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -141,26 +141,26 @@ def _extension(name: str) -> str:
 
 
 def check_file(filename: str | None, data: bytes, max_bytes: int) -> tuple[FileType, str]:
-    """The file's type and display name; ``PeriodWorkError`` with a clear
+    """The file's type and display name; ``Invalid`` with a clear
     message when it is empty, too big, of a type not allowed, or not what
     its name says."""
     if not data:
-        raise PeriodWorkError(_("Berkas kosong. Pilih berkas yang berisi bukti dukung."), "file")
+        raise Invalid(_("Berkas kosong. Pilih berkas yang berisi bukti dukung."), "file")
     if len(data) > max_bytes:
-        raise PeriodWorkError(_("Berkas terlalu besar: paling besar %(mb)s MB.",
+        raise Invalid(_("Berkas terlalu besar: paling besar %(mb)s MB.",
                                 mb=f"{max_bytes / (1024 * 1024):g}"), "file")
     name = display_name(filename)
     ext = _extension(name)
     allowed_exts = {e: t for t in FILE_TYPES.values() for e in t.extensions}
     if ext not in allowed_exts:
-        raise PeriodWorkError(_("Jenis berkas tidak diizinkan. Yang diizinkan: %(types)s.",
+        raise Invalid(_("Jenis berkas tidak diizinkan. Yang diizinkan: %(types)s.",
                                 types=ALLOWED_LABEL), "file")
     claimed = allowed_exts[ext]
     found = sniff(data)
     if found == "text" and claimed.code in ("csv", "txt"):
         return claimed, name
     if found != claimed.code:
-        raise PeriodWorkError(_(
+        raise Invalid(_(
             "Isi berkas tidak sesuai dengan jenisnya: berkas bernama %(ext)s tetapi isinya bukan %(label)s. "
             "Unggah berkas asli dalam salah satu jenis ini: %(types)s.",
             ext=ext, label=claimed.label, types=ALLOWED_LABEL), "file")
@@ -170,9 +170,9 @@ def check_file(filename: str | None, data: bytes, max_bytes: int) -> tuple[FileT
 def check_url(url: str | None) -> str:
     url = (url or "").strip()
     if not url:
-        raise PeriodWorkError(_("Isi alamat tautan."), "url")
+        raise Invalid(_("Isi alamat tautan."), "url")
     if len(url) > MAX_URL_LENGTH:
-        raise PeriodWorkError(_("Alamat tautan terlalu panjang (paling banyak %(n)d karakter).",
+        raise Invalid(_("Alamat tautan terlalu panjang (paling banyak %(n)d karakter).",
                                 n=MAX_URL_LENGTH), "url")
     try:
         parts = urlsplit(url)
@@ -180,9 +180,9 @@ def check_url(url: str | None) -> str:
         parts = None
     if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
             or re.search(r"[\s\x00-\x1f\x7f]", url)):
-        raise PeriodWorkError(_("Tautan harus berupa alamat web lengkap yang diawali http:// atau https://."), "url")
+        raise Invalid(_("Tautan harus berupa alamat web lengkap yang diawali http:// atau https://."), "url")
     if parts.username or parts.password:
-        raise PeriodWorkError(_("Tautan tidak boleh memuat nama pengguna atau kata sandi."), "url")
+        raise Invalid(_("Tautan tidak boleh memuat nama pengguna atau kata sandi."), "url")
     return url
 
 
@@ -237,14 +237,14 @@ def _short(text: str, limit: int = 120) -> str:
 def review(user: User, plan: Plan, evidence: Evidence, accepted: bool, note: str | None) -> Evidence:
     """The penilai accepts or rejects an item (a rejection needs a note)."""
     if not can_review_evidence(user, plan):
-        raise NotAllowed(_("Hanya pejabat penilai yang dapat memeriksa bukti dukung."))
+        raise Forbidden(_("Hanya pejabat penilai yang dapat memeriksa bukti dukung."))
     period = evidence.realisation.period
     if realisation.is_closed(plan, period):
-        raise NotAllowed(_("Penilaian periode %(period)s sudah final; bukti dukungnya tidak dapat diperiksa ulang.",
+        raise Forbidden(_("Penilaian periode %(period)s sudah final; bukti dukungnya tidak dapat diperiksa ulang.",
                            period=period.label))
     note = (note or "").strip() or None
     if not accepted and note is None:
-        raise PeriodWorkError(_("Tuliskan alasan penolakan agar pegawai dapat memperbaikinya."), "note")
+        raise Invalid(_("Tuliskan alasan penolakan agar pegawai dapat memperbaikinya."), "note")
     before = audit.snapshot(evidence)
     evidence.review = EvidenceReview.ACCEPTED if accepted else EvidenceReview.REJECTED
     evidence.review_note = note
@@ -263,9 +263,9 @@ def delete(user: User, plan: Plan, evidence: Evidence) -> str | None:
     """Remove an item; returns the storage key to ``discard`` after the commit."""
     period = evidence.realisation.period
     if not can_delete_evidence(user, plan, evidence.uploaded_by_id):
-        raise NotAllowed(_("Bukti dukung hanya dapat dihapus oleh pegawai yang mengunggahnya."))
+        raise Forbidden(_("Bukti dukung hanya dapat dihapus oleh pegawai yang mengunggahnya."))
     if realisation.is_closed(plan, period):
-        raise NotAllowed(_("Penilaian periode %(period)s sudah final; bukti dukungnya tidak dapat dihapus.",
+        raise Forbidden(_("Penilaian periode %(period)s sudah final; bukti dukungnya tidak dapat dihapus.",
                            period=period.label))
     before = audit.snapshot(evidence)
     key = evidence.storage_key

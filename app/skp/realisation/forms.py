@@ -1,4 +1,4 @@
-"""Forms for the period's work: realisation, evidence, dialog kinerja, sessions."""
+"""Forms of the realisation screens: a realisation value and its evidence."""
 
 from __future__ import annotations
 
@@ -7,16 +7,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.web.forms import VersionedForm
 
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|[+-]?\d*\.\d+|[+-]?\d+")
 
@@ -37,15 +31,9 @@ def parse_number(text: str | None) -> float | None:
         return None
 
 
-def _optional_int(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+class RealisationForm(VersionedForm):
+    """The value and note of one IKI in one sub-period; ``version`` of the realisation it was opened on."""
 
-
-class RealisationForm(FlaskForm):
-    version = HiddenField()
     value = StringField(_l("Realisasi"), validators=[DataRequired(message=_l("Isi nilai realisasi.")), Length(max=30)],
                         description=_l("Realisasi dalam periode ini saja (bukan jumlah sejak awal tahun), dalam "
                                        "satuan target. Desimal boleh memakai koma, mis. 12,5."))
@@ -61,10 +49,6 @@ class RealisationForm(FlaskForm):
     @property
     def number(self) -> float:
         return parse_number(self.value.data)  # type: ignore[return-value]
-
-    @property
-    def version_number(self) -> int | None:
-        return _optional_int(self.version.data)
 
 
 class EvidenceFileForm(FlaskForm):
@@ -82,23 +66,3 @@ class EvidenceReviewForm(FlaskForm):
     decision = RadioField(_l("Hasil pemeriksaan"), choices=[("accept", _l("Terima")), ("reject", _l("Tolak"))],
                           validators=[DataRequired(message=_l("Pilih terima atau tolak."))])
     note = TextAreaField(_l("Catatan untuk pegawai"), validators=[Optional(), Length(max=2000)])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button with its CSRF token."""
-
-
-class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Pesan"), validators=[DataRequired(message=_l("Tulis pesan terlebih dahulu.")),
-                                                   Length(max=5000)])
-    result_id = HiddenField()
-    indicator_id = HiddenField()
-
-
-class SessionForm(FlaskForm):
-    held_on = DateField(_l("Tanggal sesi"), validators=[DataRequired(message=_l("Isi tanggal sesi (YYYY-MM-DD)."))])
-    face_to_face = BooleanField(_l("Tatap muka"), default=True)
-    period_id = SelectField(_l("Periode"), coerce=_optional_int, validate_choice=False)
-    notes = TextAreaField(_l("Catatan sesi"), validators=[DataRequired(message=_l("Tuliskan catatan sesi.")),
-                                                          Length(max=5000)])
-    agreed_actions = TextAreaField(_l("Tindak lanjut yang disepakati"), validators=[Optional(), Length(max=5000)])

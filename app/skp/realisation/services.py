@@ -10,10 +10,12 @@ sub-period of the plan's year.
   accumulate) or the mean (the others) of the sub-periods. The achievement
   shown is therefore measured against the same target the evaluation uses
   (``period_target``: for an accumulating IKI the annual target divided by
-  the number of sub-periods) with the region's rule set:
-  ``regions().for_tenant(tenant).achievement(...)``.
+  the number of sub-periods) with the region's rule set
+  (``tenant_rules().achievement(...)``).
+- Which periods are final is asked through a seam the evaluation stage
+  fills (``provide_closed_periods``): realisation does not import evaluation.
 - A save from a stale form (someone saved after it was opened) is refused
-  with ``StaleEdit``; the view keeps the user's input.
+  with ``Stale``; the view keeps the user's input.
 - Every change goes to the audit trail with before → after.
 
 Nothing here commits; the caller owns the transaction.
@@ -21,49 +23,28 @@ Nothing here commits; the caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.auth.models import User
+from app.errors import Forbidden, Invalid, Stale
 from app.extensions import db
-from app.org.services import StaleEdit
 from app.periods.models import Period
 from app.regions.achievement import Achievement, capaian
 from app.regions.manager import RuleSetRuntime
 from app.regions.scoring import ScoringInputError
 from app.regions.types import Aspect, Direction, Indicator, Target
-from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.planning.access import is_owner
 from app.skp.planning.indicators import sub_period_target
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult
 from app.skp.realisation.access import can_record_realisation
 from app.skp.realisation.models import Evidence, EvidenceReview, Realisation
-
-__all__ = ["NotAllowed", "PeriodWorkError", "StaleEdit"]
-
-
-class PeriodWorkError(ValueError):
-    """A rule was broken; ``message`` is shown on ``field`` (or above the form)."""
-
-    def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-
-class NotAllowed(Exception):
-    """The user may not do this (answered with 403 and ``message``)."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
-
 
 # --- the plan's sub-periods and which of them are closed ------------------------------
 
@@ -76,12 +57,21 @@ def sub_periods(plan: Plan) -> list[Period]:
     return list(children) or [plan.period]
 
 
+# Who knows which periods are closed: the evaluation stage, above this one,
+# registers it (``provide_closed_periods``); with none registered nothing is closed.
+_closed_periods: Callable[[Plan], set[int]] | None = None
+
+
+def provide_closed_periods(fn: Callable[[Plan], set[int]] | None) -> None:
+    """Register ``fn(plan) -> ids of the plan's periods whose evaluation is
+    final`` (the evaluation stage does, at import). None unregisters."""
+    global _closed_periods
+    _closed_periods = fn
+
+
 def final_period_ids(plan: Plan) -> set[int]:
-    """Periods of this plan whose evaluation is final."""
-    return set(db.session.scalars(
-        select(Evaluation.period_id).where(Evaluation.plan_id == plan.id,
-                                           Evaluation.status == EvaluationStatus.FINAL)
-    ))
+    """Periods of this plan whose evaluation is final (as the evaluation stage says)."""
+    return set(_closed_periods(plan)) if _closed_periods is not None else set()
 
 
 def is_closed(plan: Plan, period: Period, finals: set[int] | None = None) -> bool:
@@ -95,13 +85,13 @@ def can_edit(user: User, plan: Plan, period: Period, finals: set[int] | None = N
 
 
 def require_edit(user: User, plan: Plan, period: Period) -> None:
-    """Raise ``NotAllowed`` with the reason when the user may not change this cell."""
+    """Raise ``Forbidden`` with the reason when the user may not change this cell."""
     if not is_owner(user, plan):
-        raise NotAllowed(_("Hanya pemilik SKP yang dapat mengisi realisasi dan bukti dukung."))
+        raise Forbidden(_("Hanya pemilik SKP yang dapat mengisi realisasi dan bukti dukung."))
     if not can_record_realisation(user, plan):
-        raise NotAllowed(_("Realisasi hanya dapat diisi setelah SKP disetujui pejabat penilai."))
+        raise Forbidden(_("Realisasi hanya dapat diisi setelah SKP disetujui pejabat penilai."))
     if is_closed(plan, period):
-        raise NotAllowed(_("Penilaian periode %(period)s sudah final; realisasinya tidak dapat diubah lagi.",
+        raise Forbidden(_("Penilaian periode %(period)s sudah final; realisasinya tidak dapat diubah lagi.",
                            period=period.label))
 
 
@@ -252,6 +242,11 @@ def ensure(user: User, plan: Plan, indicator: PlanIndicator, period: Period) -> 
     return realisation
 
 
+def _stale() -> str:
+    return _("Realisasi ini sudah diubah orang lain sejak formulir dibuka. "
+             "Isian Anda masih di bawah: periksa, lalu simpan lagi untuk menimpa.")
+
+
 @dataclass(frozen=True)
 class RealisationData:
     value: float
@@ -263,18 +258,22 @@ def save(user: User, plan: Plan, indicator: PlanIndicator, period: Period, data:
     """Record or change the value and note of one IKI in one sub-period."""
     require_edit(user, plan, period)
     if data.value < 0:
-        raise PeriodWorkError(_("Realisasi tidak boleh negatif."), "value")
+        raise Invalid(_("Realisasi tidak boleh negatif."), "value")
     realisation = find(indicator, period)
     if realisation is None:
         if data.version is not None:
-            raise StaleEdit  # it was there when the form opened, and is gone now
+            raise Stale(_stale())  # it was there when the form opened, and is gone now
         realisation = Realisation(indicator=indicator, period=period, value=data.value,
                                   note=(data.note or "").strip() or None)
         db.session.add(realisation)
+        try:
+            db.session.flush()
+        except IntegrityError:  # someone else created it meanwhile; the caller rolls back
+            raise Stale(_stale()) from None
         audit.record("realisation.create", realisation, None, employee_id=plan.employee_id)
         return realisation
     if data.version is None or realisation.version != data.version:
-        raise StaleEdit
+        raise Stale(_stale())
     before = audit.snapshot(realisation)
     realisation.value = data.value
     realisation.note = (data.note or "").strip() or None

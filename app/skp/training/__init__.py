@@ -1,1 +1,1 @@
-"""Follow-up: training recommendations and the catalogue."""
+"""Follow-up training: recommendations from final evaluations, the catalogue, tracking."""

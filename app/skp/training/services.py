@@ -2,7 +2,7 @@
 catalogue, and tracking recommended → enrolled → completed (or declined).
 
 * ``recommend_training(evaluation)`` — called when an evaluation becomes
-  final: the rule set's ``training_recommendations`` become
+  final (``subscriptions.connect`` subscribes it to ``evaluation_finalised``): the rule set's ``training_recommendations`` become
   ``TrainingRecord`` rows (status recommended), each linked to an active
   catalogue course whose topics name the recommendation code. Calling it
   again for the same evaluation adds nothing already there.
@@ -14,15 +14,15 @@ catalogue, and tracking recommended → enrolled → completed (or declined).
   confirms completion or reopens a declined one.
 * the catalogue: ``save_course``, ``set_course_active`` (admin only).
 
-Every change is audited. Nothing here commits; the caller owns the transaction.
+Every change is audited; refusals raise the ``app.errors`` family. Nothing here
+commits; the caller owns the transaction.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -30,16 +30,17 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.auth.models import User
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications import notify
-from app.regions.achievement import Achievement
-from app.regions.inputs import BehaviourAssessment, ComponentValue, EvaluationInput
-from app.regions.scoring import ComponentScore, PeriodResult
-from app.regions.types import Expectation, Rater
-from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
-from app.skp.objections.services import current_rules
+from app.regions.inputs import EvaluationInput, TrainingParticipation
+from app.regions.scoring import PeriodResult
+from app.skp.evaluation.inputs import build_input
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.evaluation.outcome import standing_period_result
 from app.skp.training.access import can_manage_training_catalogue, can_view_training
 from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
+from app.tenancy import tenant_rules
 
 CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 TOPIC_RE = re.compile(r"^[a-z0-9._-]{1,60}$")
@@ -56,22 +57,6 @@ TRANSITIONS: dict[tuple[TrainingStatus, TrainingStatus], frozenset[str]] = {
 }
 
 
-class TrainingError(ValueError):
-    """A rule was broken; ``message`` is shown to the user, on ``field`` if given."""
-
-    def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class TrainingForbidden(TrainingError):
-    """The user may not take this step (a 403)."""
-
-
 # --- from a final evaluation to recommendations -------------------------------------
 
 def recommend_training(evaluation: Evaluation, result: PeriodResult | None = None,
@@ -79,15 +64,15 @@ def recommend_training(evaluation: Evaluation, result: PeriodResult | None = Non
     """Turn the rule set's training recommendations for a final evaluation into
     ``TrainingRecord`` rows; returns the new ones (none on a second call).
 
-    ``result`` and ``evaluation_input`` may be passed by the caller that has
-    just computed them; otherwise they are rebuilt from what the evaluation
-    stores (``result`` and ``inputs``).
+    ``result`` and ``evaluation_input`` come along when the evaluation has just
+    been finalised (``app.skp.training.subscriptions``); otherwise they are
+    read from the stored outcome and rebuilt by the evaluation stage.
     """
     if evaluation.status is not EvaluationStatus.FINAL:
         return []
-    result = result or period_result_from(evaluation.result or {}, evaluation)
-    evaluation_input = evaluation_input or evaluation_input_from(evaluation.inputs or {}, evaluation)
-    recommendations = current_rules().training_recommendations(result, evaluation_input)
+    result = result or standing_period_result(evaluation)
+    evaluation_input = evaluation_input or build_input(evaluation).input
+    recommendations = tenant_rules().training_recommendations(result, evaluation_input)
     if not recommendations:
         return []
     employee_id = evaluation.plan.employee_id
@@ -140,89 +125,6 @@ def _courses_by_topic() -> dict[str, TrainingCourse]:
     return by_topic
 
 
-def _build(cls: type, data: Mapping[str, Any], **defaults: Any) -> Any:
-    """A dataclass from a stored dict, tolerant of missing or extra keys."""
-    values = dict(defaults)
-    names = {f.name for f in fields(cls)}
-    values.update({k: v for k, v in data.items() if k in names})
-    return cls(**values)
-
-
-def period_result_from(data: Mapping[str, Any], evaluation: Evaluation | None = None) -> PeriodResult:
-    """Rebuild a ``PeriodResult`` from ``Evaluation.result``: either the
-    period result itself or the evaluation screens' wrapper holding it under
-    ``"period"`` (an annual result, which lists no indicators, gives one with none)."""
-    if isinstance(data.get("period"), Mapping):
-        data = data["period"]
-    achievements = tuple(
-        _build(Achievement, a, indicator_code="", direction="higher", target="", target_used=0.0,
-               realisation=0.0, capaian=0.0, nilai=0.0, steps=(), rule_set_code="", rule_set_version="")
-        for a in data.get("achievements") or [] if isinstance(a, Mapping))
-    components = tuple(
-        _build(ComponentScore, c, code="", name="", weight=0.0, value=0.0, weighted=0.0)
-        for c in data.get("components") or [] if isinstance(c, Mapping))
-    return PeriodResult(
-        rule_set_code=data.get("rule_set_code") or (evaluation.rule_set_code if evaluation else "") or "",
-        rule_set_version=data.get("rule_set_version") or (evaluation.rule_set_version if evaluation else "") or "",
-        scheme=data.get("scheme") or "",
-        employee_ref=str(data.get("employee_ref") or ""),
-        period_label=str(data.get("period_label") or ""),
-        achievements=achievements, components=components,
-        hasil_kerja_rating=data.get("hasil_kerja_rating"), perilaku_rating=data.get("perilaku_rating"),
-        score=data.get("score", evaluation.score if evaluation else None),
-        predikat_code=data.get("predikat_code") or (evaluation.predikat_code if evaluation else "") or "",
-        predikat_label=data.get("predikat_label") or (evaluation.predikat_label if evaluation else "") or "",
-        steps=tuple(data.get("steps") or ()), has_innovation=bool(data.get("has_innovation")))
-
-
-def _enum_or_none(cls: type, value: Any) -> Any:
-    try:
-        return cls(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def evaluation_input_from(data: Mapping[str, Any], evaluation: Evaluation | None = None) -> EvaluationInput:
-    """Rebuild the parts of an ``EvaluationInput`` training rules read from
-    ``Evaluation.inputs`` (behaviour assessments, component values, ratings),
-    with the 360° ratings of peers and subordinates (one query).
-
-    Understands the evaluation screens' shape (``behaviour_scores`` and
-    ``components`` as code → value) and a list of assessments (``behaviours``,
-    ``component_values``, as ``EvaluationInput`` serialises)."""
-    behaviours = [
-        BehaviourAssessment(
-            behaviour_code=str(b.get("behaviour_code") or b.get("code") or ""),
-            rater=_enum_or_none(Rater, b.get("rater")) or Rater.ATASAN,
-            score=float(b["score"]) if b.get("score") is not None else None,
-            rating=_enum_or_none(Expectation, b.get("rating")))
-        for b in data.get("behaviours") or [] if isinstance(b, Mapping)]
-    behaviours += [BehaviourAssessment(str(code), Rater.ATASAN, score=float(score))
-                   for code, score in (data.get("behaviour_scores") or {}).items() if score is not None]
-    if evaluation is not None and evaluation.id is not None:
-        behaviours += [
-            BehaviourAssessment(peer.behaviour_code, _enum_or_none(Rater, peer.rater_role) or Rater.REKAN,
-                                score=peer.score, rating=_enum_or_none(Expectation, peer.rating))
-            for peer in db.session.scalars(select(PeerRating).where(PeerRating.evaluation_id == evaluation.id)
-                                           .order_by(PeerRating.id))]
-    components = [
-        ComponentValue(str(c.get("component_code") or c.get("code") or ""), float(c.get("value") or 0))
-        for c in data.get("component_values") or [] if isinstance(c, Mapping)]
-    stored_components = data.get("components")
-    if isinstance(stored_components, Mapping):
-        components += [ComponentValue(str(code), float(value))
-                       for code, value in stored_components.items() if value is not None]
-    return EvaluationInput(
-        employee_ref=str(data.get("employee_ref") or (evaluation.plan.employee_id if evaluation else "")),
-        period_label=str(data.get("period_label") or (evaluation.period.label if evaluation else "")),
-        behaviours=tuple(behaviours), component_values=tuple(components),
-        hasil_kerja_rating=_enum_or_none(Expectation, data.get("hasil_kerja_rating")),
-        perilaku_rating=_enum_or_none(Expectation, data.get("perilaku_rating")),
-        additional_points=float(data.get("additional_points") or 0),
-        has_innovation=bool(data.get("has_innovation")),
-        sector=str(data.get("sector") or "umum"))
-
-
 # --- what is still open ------------------------------------------------------------
 
 def open_training_for(employee_id: int, year: int) -> list[TrainingRecord]:
@@ -242,6 +144,17 @@ def records_of(employee_id: int) -> list[TrainingRecord]:
         .order_by(TrainingRecord.year.desc(), TrainingRecord.created_at.desc(), TrainingRecord.id.desc())))
 
 
+def participation(employee_id: int, year: int) -> TrainingParticipation:
+    """What an evaluation weighs: JP of the employee's completed training of
+    ``year`` and the number of completed records."""
+    rows = db.session.scalars(
+        select(TrainingRecord).options(joinedload(TrainingRecord.course))
+        .where(TrainingRecord.employee_id == employee_id, TrainingRecord.year == year,
+               TrainingRecord.status == TrainingStatus.COMPLETED)
+    ).all()
+    return TrainingParticipation(float(sum(r.course.hours for r in rows if r.course is not None)), len(rows))
+
+
 def completed_hours(employee_id: int, year: int) -> float:
     """JP of completed catalogue courses recommended in ``year``."""
     return float(db.session.scalar(
@@ -252,7 +165,7 @@ def completed_hours(employee_id: int, year: int) -> float:
 
 
 def required_hours() -> float:
-    return float(current_rules().rule_set.required_training_hours)
+    return float(tenant_rules().rule_set.required_training_hours)
 
 
 # --- tracking ---------------------------------------------------------------------
@@ -275,25 +188,28 @@ def allowed_statuses(user: User, record: TrainingRecord) -> list[TrainingStatus]
 def change_status(user: User, record: TrainingRecord, status: TrainingStatus | str,
                   course_id: int | None = None, note: str | None = None) -> TrainingRecord:
     """Move a record along recommended → enrolled → completed (or declined)."""
-    status = TrainingStatus(status)
+    try:
+        status = TrainingStatus(status)
+    except ValueError:
+        raise Invalid(_("Status tidak dikenal."), "status") from None
     if not can_view_training(user, record.employee):
-        raise TrainingForbidden(_("Anda tidak berhak mengubah catatan pelatihan ini."))
+        raise Forbidden(_("Anda tidak berhak mengubah catatan pelatihan ini."))
     who = TRANSITIONS.get((record.status, status))
     if who is None:
-        raise TrainingForbidden(_("Status pelatihan tidak dapat diubah dari %(old)s menjadi %(new)s.",
+        raise Forbidden(_("Status pelatihan tidak dapat diubah dari %(old)s menjadi %(new)s.",
                                   old=status_label(record.status), new=status_label(status)))
     if not roles_for(user, record) & who:
         if who == {"admin"}:
-            raise TrainingForbidden(_("Hanya admin kepegawaian yang dapat mengubah status ini (misalnya mengonfirmasi pelatihan selesai)."))
-        raise TrainingForbidden(_("Hanya pegawai yang bersangkutan atau admin yang dapat mengubah status ini."))
+            raise Forbidden(_("Hanya admin kepegawaian yang dapat mengubah status ini (misalnya mengonfirmasi pelatihan selesai)."))
+        raise Forbidden(_("Hanya pegawai yang bersangkutan atau admin yang dapat mengubah status ini."))
     before = audit.snapshot(record)
     if course_id is not None and course_id != record.course_id:
         course = db.session.get(TrainingCourse, course_id)
         if course is None or not course.active:
-            raise TrainingError(_("Pilih pelatihan yang aktif di katalog."), "course_id")
+            raise Invalid(_("Pilih pelatihan yang aktif di katalog."), "course_id")
         record.course_id = course.id
     if status is TrainingStatus.COMPLETED and record.course_id is None:
-        raise TrainingError(_("Pilih pelatihan dari katalog yang telah diselesaikan."), "course_id")
+        raise Invalid(_("Pilih pelatihan dari katalog yang telah diselesaikan."), "course_id")
     record.status = status
     audit.record(f"training.{status.value}", record, before, reason=(note or "").strip() or None)
     if status is TrainingStatus.COMPLETED and not roles_for(user, record) & {"owner"}:
@@ -323,24 +239,24 @@ def parse_topics(text: str | None) -> list[str]:
 
 def save_course(user: User, data: CourseData, course: TrainingCourse | None = None) -> TrainingCourse:
     if not can_manage_training_catalogue(user):
-        raise TrainingForbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
+        raise Forbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
     code = data.code.strip()
     if not CODE_RE.match(code):
-        raise TrainingError(_("Kode hanya huruf, angka, titik, garis bawah atau tanda hubung."), "code")
+        raise Invalid(_("Kode hanya huruf, angka, titik, garis bawah atau tanda hubung."), "code")
     name = data.name.strip()
     if not name:
-        raise TrainingError(_("Nama pelatihan wajib diisi."), "name")
+        raise Invalid(_("Nama pelatihan wajib diisi."), "name")
     if data.hours < 0 or data.hours > 1000:
-        raise TrainingError(_("Jumlah JP harus antara 0 dan 1000."), "hours")
+        raise Invalid(_("Jumlah JP harus antara 0 dan 1000."), "hours")
     bad = [t for t in data.topics if not TOPIC_RE.match(t)]
     if bad:
-        raise TrainingError(_("Topik tidak valid: %(topics)s. Gunakan kode rekomendasi (huruf kecil, angka, tanda hubung).",
+        raise Invalid(_("Topik tidak valid: %(topics)s. Gunakan kode rekomendasi (huruf kecil, angka, tanda hubung).",
                               topics=", ".join(bad)), "topics")
     clash = db.session.scalar(select(TrainingCourse.id).where(
         func.lower(TrainingCourse.code) == code.lower(),
         TrainingCourse.id != (course.id if course is not None else -1)))
     if clash is not None:
-        raise TrainingError(_("Kode %(code)s sudah dipakai pelatihan lain.", code=code), "code")
+        raise Invalid(_("Kode %(code)s sudah dipakai pelatihan lain.", code=code), "code")
     before = audit.snapshot(course) if course is not None else None
     if course is None:
         course = TrainingCourse(active=True)
@@ -356,7 +272,7 @@ def save_course(user: User, data: CourseData, course: TrainingCourse | None = No
 
 def set_course_active(user: User, course: TrainingCourse, active: bool) -> TrainingCourse:
     if not can_manage_training_catalogue(user):
-        raise TrainingForbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
+        raise Forbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
     before = audit.snapshot(course)
     course.active = active
     audit.record("training_course.activate" if active else "training_course.deactivate", course, before)
@@ -365,7 +281,7 @@ def set_course_active(user: User, course: TrainingCourse, active: bool) -> Train
 
 def known_topics() -> list[tuple[str, str]]:
     """The rule set's training recommendation codes and names."""
-    return [(rule.code, rule.name) for rule in current_rules().rule_set.training]
+    return [(rule.code, rule.name) for rule in tenant_rules().rule_set.training]
 
 
 def status_label(status: TrainingStatus) -> str:

@@ -1,16 +1,19 @@
-"""Training screens (pelatihan): recommendations, their status, the catalogue."""
+"""Training screens (pelatihan): recommendations, their status, the catalogue.
+
+The plan page shows open training through the ``open_training_for`` template
+helper this blueprint provides (planning sits below training and does not import it).
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from app.errors import Forbidden
 from app.extensions import db
 from app.notifications import register_link
 from app.org.models import Employee
@@ -18,13 +21,13 @@ from app.skp.training import services as training_rules
 from app.skp.training.access import can_manage_training_catalogue, can_view_training
 from app.skp.training.forms import CourseForm, TrainingStatusForm
 from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
+from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
-from app.web.forms import ConfirmForm
+from app.web.forms import ConfirmForm, add_error, form_status, perform
 
 pelatihan = tenant_blueprint("pelatihan", __name__, "/pelatihan", template_folder="templates")
 register_link("training", "pelatihan.mine")
-
 
 
 @pelatihan.before_request
@@ -40,15 +43,10 @@ TRAINING_STATUS_LABELS = {
 register_labels(TRAINING_STATUS_LABELS)
 
 
-def _forbidden(message):
-    """A 403 that says why."""
-    return render_template("errors/error.html", status=403, title=_("Akses ditolak"), message=str(message)), 403
-
-
-def _show_error(form, exc) -> None:
-    """A broken rule's message on its field, or above the form."""
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field.errors if field is not None else form.form_errors).append(str(exc.message))
+@pelatihan.app_context_processor
+def _training_helpers():
+    """``open_training_for(employee_id, year)`` for the plan page (``skp/plan_training.html``)."""
+    return {"open_training_for": training_rules.open_training_for}
 
 
 def _paginate(query):
@@ -61,7 +59,7 @@ def _paginate(query):
 def mine():
     employee = current_user.employee
     records = training_rules.records_of(employee.id) if employee is not None else []
-    year = date.today().year
+    year = tenant_today().year
     hours = training_rules.completed_hours(employee.id, year) if employee is not None else 0
     return render_template("skp/followup_training.html", records=records, year=year, hours=hours,
                            required=training_rules.required_hours())
@@ -70,7 +68,7 @@ def mine():
 @pelatihan.route("/semua")
 def everyone():
     if not current_user.is_admin:
-        return _forbidden(_("Hanya admin yang dapat melihat semua catatan pelatihan."))
+        raise Forbidden(_("Hanya admin yang dapat melihat semua catatan pelatihan."))
     wanted = request.args.get("status", "")
     query = (select(TrainingRecord).options(joinedload(TrainingRecord.employee), joinedload(TrainingRecord.course))
              .join(Employee, TrainingRecord.employee_id == Employee.id)
@@ -85,7 +83,8 @@ def everyone():
 def record(record_id: int):
     record = db.get_or_404(TrainingRecord, record_id)
     if not can_view_training(current_user, record.employee):
-        return _forbidden(_("Catatan pelatihan ini hanya untuk pegawai yang bersangkutan, pejabat penilainya, dan admin."))
+        raise Forbidden(_("Catatan pelatihan ini hanya untuk pegawai yang bersangkutan, pejabat penilainya, "
+                          "dan admin."))
     allowed = training_rules.allowed_statuses(current_user, record)
     form = TrainingStatusForm()
     form.status.choices = [(s.value, str(TRAINING_STATUS_LABELS[s])) for s in allowed]
@@ -94,44 +93,27 @@ def record(record_id: int):
     form.course_id.choices = [("", "—")] + [(c.id, f"{c.name} ({c.hours:g} JP)") for c in courses]
     if request.method == "GET":
         form.course_id.data = record.course_id
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit() and form.status.data:
-            try:
-                training_rules.change_status(current_user, record, form.status.data, form.course_id.data,
-                                             form.note.data)
-                db.session.commit()
-            except training_rules.TrainingForbidden as exc:
-                db.session.rollback()
-                return _forbidden(exc.message)
-            except training_rules.TrainingError as exc:
-                db.session.rollback()
-                _show_error(form, exc)
-                status = 422
-            except ValueError:
-                db.session.rollback()
-                form.status.errors.append(_("Status tidak dikenal."))
-                status = 422
-            else:
-                flash(_("Status pelatihan disimpan."), "success")
-                return redirect(url_for("pelatihan.record", record_id=record.id))
-        else:
-            if not form.status.data:
-                form.status.errors.append(_("Pilih status baru."))
-            status = 422
-    return render_template("skp/followup_training_record.html", record=record, form=form, allowed=allowed), status
+    done = None
+    if request.method == "POST" and not form.status.data:
+        add_error(form, _("Pilih status baru."), "status")
+    elif form.validate_on_submit():
+        done = perform(form, lambda: training_rules.change_status(
+            current_user, record, form.status.data, form.course_id.data, form.note.data),
+            success=_("Status pelatihan disimpan."), redirect_to=url_for("pelatihan.record", record_id=record.id))
+        if done.ok:
+            return done.response
+    return render_template("skp/followup_training_record.html", record=record, form=form,
+                           allowed=allowed), form_status(form, done)
 
 
-def _catalogue_admin():
+def _require_catalogue_admin() -> None:
     if not can_manage_training_catalogue(current_user):
-        return _forbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
-    return None
+        raise Forbidden(_("Hanya admin yang dapat mengelola katalog pelatihan."))
 
 
 @pelatihan.route("/katalog")
 def catalogue():
-    if (refused := _catalogue_admin()) is not None:
-        return refused
+    _require_catalogue_admin()
     q = (request.args.get("q") or "").strip()[:100]
     query = select(TrainingCourse).order_by(TrainingCourse.active.desc(), TrainingCourse.name)
     if q:
@@ -145,39 +127,28 @@ def catalogue():
 @pelatihan.route("/katalog/<int:course_id>", methods=["GET", "POST"])
 def course_form(course_id: int | None = None):
     course = db.get_or_404(TrainingCourse, course_id) if course_id else None
-    if (refused := _catalogue_admin()) is not None:
-        return refused
+    _require_catalogue_admin()
     form = CourseForm(obj=course)
     if request.method == "GET" and course is not None:
         form.topics.data = ", ".join(course.topics or [])
-    status = 200
+    done = None
     if form.validate_on_submit():
         data = training_rules.CourseData(form.code.data, form.name.data, form.provider.data,
                                          float(form.hours.data), training_rules.parse_topics(form.topics.data))
-        try:
-            training_rules.save_course(current_user, data, course)
-            db.session.commit()
-        except training_rules.TrainingError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-            status = 422
-        else:
-            flash(_("Pelatihan disimpan di katalog."), "success")
-            return redirect(url_for("pelatihan.catalogue"))
-    elif request.method == "POST":
-        status = 422
+        done = perform(form, lambda: training_rules.save_course(current_user, data, course),
+                       success=_("Pelatihan disimpan di katalog."), redirect_to=url_for("pelatihan.catalogue"))
+        if done.ok:
+            return done.response
     return render_template("skp/followup_course_form.html", form=form, course=course,
-                           topics=training_rules.known_topics()), status
+                           topics=training_rules.known_topics()), form_status(form, done)
 
 
 def _set_active(course_id: int, active: bool):
     course = db.get_or_404(TrainingCourse, course_id)
-    if (refused := _catalogue_admin()) is not None:
-        return refused
+    _require_catalogue_admin()
     if ConfirmForm().validate_on_submit():
-        training_rules.set_course_active(current_user, course, active)
-        db.session.commit()
-        flash(_("Pelatihan diaktifkan kembali.") if active else _("Pelatihan dinonaktifkan."), "success")
+        perform(None, lambda: training_rules.set_course_active(current_user, course, active),
+                success=_("Pelatihan diaktifkan kembali.") if active else _("Pelatihan dinonaktifkan."))
     return redirect(url_for("pelatihan.catalogue"))
 
 

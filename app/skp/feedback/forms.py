@@ -1,0 +1,31 @@
+"""Forms of the dialog kinerja: a thread message and a recorded session."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Pesan"), validators=[DataRequired(message=_l("Tulis pesan terlebih dahulu.")),
+                                                   Length(max=5000)])
+    result_id = HiddenField()
+    indicator_id = HiddenField()
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Tanggal sesi"), validators=[DataRequired(message=_l("Isi tanggal sesi (YYYY-MM-DD)."))])
+    face_to_face = BooleanField(_l("Tatap muka"), default=True)
+    period_id = SelectField(_l("Periode"), coerce=_optional_int, validate_choice=False)
+    notes = TextAreaField(_l("Catatan sesi"), validators=[DataRequired(message=_l("Tuliskan catatan sesi.")),
+                                                          Length(max=5000)])
+    agreed_actions = TextAreaField(_l("Tindak lanjut yang disepakati"), validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,179 @@
+"""Writing a plan's RHK and IKI (routes on the "skp" blueprint)."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.skp.planning import services as planning
+from app.skp.planning.forms import ActionForm, IndicatorForm, ResultForm
+from app.skp.planning.models import Plan, PlanIndicator, PlanResult
+from app.skp.planning.web import bp, current_version, plan_or_404, render_plan, require_editable
+from app.tenancy import tenant_rules
+from app.web.forms import perform
+
+
+def _save(form, plan: Plan, action, success: str):
+    """Run an edit of the plan; the redirect to the plan page, or the status to re-render with."""
+    return perform(form, action, success=success, redirect_to=url_for("skp.plan_view", plan_id=plan.id),
+                   current_version=current_version(plan.id))
+
+
+def _delete(form: ActionForm, plan_id: int, action, success: str):
+    """A delete button: back to the plan page (with the error when refused)."""
+    if not form.validate_on_submit():
+        return redirect(url_for("skp.plan_view", plan_id=plan_id))
+    done = _save(form, plan_or_404(plan_id), action, success)
+    return done.response if done.ok else render_plan(plan_or_404(plan_id), done.status, action=form)
+
+
+# --- RHK --------------------------------------------------------------------------------
+
+def _supports_choices(plan: Plan) -> list[tuple]:
+    return [("", _("— tidak ada —"))] + [(r.id, r.description[:120]) for r in planning.supervisor_results(plan)]
+
+
+def _result_data(form: ResultForm) -> planning.ResultData:
+    return planning.ResultData(form.kind.data, form.description.data, form.supports_id.data)
+
+
+@bp.route("/<int:plan_id>/rhk/baru", methods=["GET", "POST"])
+def result_new(plan_id: int):
+    plan = plan_or_404(plan_id)
+    require_editable(plan)
+    form = ResultForm()
+    form.supports_id.choices = _supports_choices(plan)
+    status = 200
+    if request.method == "GET":
+        form.version.data = plan.version
+    elif form.validate_on_submit():
+        done = _save(form, plan, lambda: planning.add_result(current_user, plan, form.version_number,
+                                                             _result_data(form)), _("RHK ditambahkan."))
+        if done.ok:
+            return done.response
+        status = done.status
+    else:
+        status = 422
+    return render_template("skp/plan_result_form.html", form=form, plan=planning.load_plan(plan_id),
+                           result=None), status
+
+
+@bp.route("/rhk/<int:result_id>", methods=["GET", "POST"])
+def result_edit(result_id: int):
+    result = db.get_or_404(PlanResult, result_id)
+    plan = result.plan
+    require_editable(plan)
+    form = ResultForm(obj=result if request.method == "GET" else None)
+    form.supports_id.choices = _supports_choices(plan)
+    status = 200
+    if request.method == "GET":
+        form.kind.data = result.kind.value
+        form.version.data = plan.version
+    elif form.validate_on_submit():
+        done = _save(form, plan, lambda: planning.update_result(current_user, result, form.version_number,
+                                                                _result_data(form)), _("RHK disimpan."))
+        if done.ok:
+            return done.response
+        status = done.status
+    else:
+        status = 422
+    result = db.get_or_404(PlanResult, result_id)
+    return render_template("skp/plan_result_form.html", form=form, plan=result.plan, result=result), status
+
+
+@bp.route("/rhk/<int:result_id>/hapus", methods=["POST"])
+def result_delete(result_id: int):
+    result = db.get_or_404(PlanResult, result_id)
+    require_editable(result.plan)
+    form = ActionForm()
+    return _delete(form, result.plan_id, lambda: planning.delete_result(current_user, result, form.version_number),
+                   _("RHK dihapus."))
+
+
+# --- IKI --------------------------------------------------------------------------------
+
+def _indicator_choices(plan: Plan) -> dict:
+    rule_set = tenant_rules().rule_set
+    unit = plan.employee.position.unit if plan.employee.position else None
+    own, others = planning.library_for(unit, rule_set)
+
+    def label(i):
+        target = f" — {_('target')} {i.target} {i.unit}" if i.target else ""
+        return f"{i.code}: {i.name}{target}"
+
+    groups = {_("IKI sendiri"): [("", _("— isi IKI sendiri di bawah —"))]}
+    if own:
+        groups[_("Sektor unit Anda dan umum") if others else _("Pustaka indikator")] = [(i.code, label(i)) for i in own]
+    if others:
+        groups[_("Sektor lain")] = [(i.code, label(i)) for i in others]
+    return groups
+
+
+def _indicator_data(form: IndicatorForm) -> planning.IndicatorData:
+    return planning.IndicatorData(form.indicator_code.data or None, form.name.data or "", form.aspect.data or "",
+                                  form.direction.data or "", form.unit.data or "", form.target_lower.data,
+                                  form.target_upper.data)
+
+
+def _indicator_page(form, result_id: int, indicator_id: int | None, status: int):
+    result = db.get_or_404(PlanResult, result_id)
+    indicator = db.session.get(PlanIndicator, indicator_id) if indicator_id else None
+    return render_template("skp/plan_indicator_form.html", form=form, plan=result.plan, result=result,
+                           indicator=indicator), status
+
+
+@bp.route("/rhk/<int:result_id>/iki/baru", methods=["GET", "POST"])
+def indicator_new(result_id: int):
+    result = db.get_or_404(PlanResult, result_id)
+    plan = result.plan
+    require_editable(plan)
+    form = IndicatorForm()
+    form.indicator_code.choices = _indicator_choices(plan)
+    status = 200
+    if request.method == "GET":
+        form.version.data = plan.version
+    elif form.validate_on_submit():
+        done = _save(form, plan, lambda: planning.add_indicator(current_user, result, form.version_number,
+                                                                _indicator_data(form)), _("IKI ditambahkan."))
+        if done.ok:
+            return done.response
+        status = done.status
+    else:
+        status = 422
+    return _indicator_page(form, result_id, None, status)
+
+
+@bp.route("/iki/<int:indicator_id>", methods=["GET", "POST"])
+def indicator_edit(indicator_id: int):
+    indicator = db.get_or_404(PlanIndicator, indicator_id)
+    result = indicator.result
+    plan = result.plan
+    require_editable(plan)
+    form = IndicatorForm(obj=indicator if request.method == "GET" else None)
+    form.indicator_code.choices = _indicator_choices(plan)
+    status = 200
+    if request.method == "GET":
+        form.indicator_code.data = indicator.indicator_code or ""
+        form.target_upper.data = indicator.target_upper if indicator.target_upper != indicator.target_lower else None
+        form.version.data = plan.version
+    elif form.validate_on_submit():
+        done = _save(form, plan, lambda: planning.update_indicator(current_user, indicator, form.version_number,
+                                                                   _indicator_data(form)), _("IKI disimpan."))
+        if done.ok:
+            return done.response
+        status = done.status
+    else:
+        status = 422
+    return _indicator_page(form, result.id, indicator_id, status)
+
+
+@bp.route("/iki/<int:indicator_id>/hapus", methods=["POST"])
+def indicator_delete(indicator_id: int):
+    indicator = db.get_or_404(PlanIndicator, indicator_id)
+    plan = indicator.result.plan
+    require_editable(plan)
+    form = ActionForm()
+    return _delete(form, plan.id, lambda: planning.delete_indicator(current_user, indicator, form.version_number),
+                   _("IKI dihapus."))
