@@ -18,7 +18,7 @@ from app.demo.organisations import PLANS, position_code
 from app.demo.seed import DemoSeedError, seed_all
 from app.extensions import db
 from app.notifications.models import Notification
-from app.org.hierarchy import direct_reports, supervisor_of
+from app.org.hierarchy import supervisor_of, team_of
 from app.org.models import ActingAssignment, ActingKind, Employee, Position, PositionKind, Unit
 from app.org.nip import SEX_DIGIT, EmployeeType, validate_nip
 from app.periods.models import Period, PeriodKind
@@ -35,7 +35,7 @@ from app.skp.objections.models import Objection, ObjectionStatus
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
 from app.skp.realisation.models import Evidence, EvidenceKind, EvidenceReview, Realisation
 from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
-from app.tenancy import TenantRef, all_tenants, tenant_scope
+from app.tenancy import TenantRef, all_tenants, tenant_scope, tenant_today
 from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, login, make_tenant
 
@@ -107,7 +107,7 @@ def test_each_tenant_gets_dozens_of_employees_with_valid_distinct_nips(app, seed
                 pppk = [e for e in people if e.employee_type is EmployeeType.PPPK]
                 assert 3 <= len(pppk) < len(people) // 2
                 # PPPK NIPs carry an appointment year, not a TMT month.
-                assert all(2019 <= int(e.nip[8:12]) <= date.today().year for e in pppk)
+                assert all(2019 <= int(e.nip[8:12]) <= tenant_today().year for e in pppk)
 
 
 def test_each_tenant_gets_its_own_region_organisation_and_names(app, seeded):
@@ -169,7 +169,7 @@ def test_a_vacant_section_head_post_has_a_plt_who_rates_its_staff(app, seeded):
                 assert 1 <= len(acting) <= 2
                 for plt in acting:
                     assert plt.kind is ActingKind.PLT and plt.ends_on is None
-                    assert plt.starts_on <= date.today() and plt.decree
+                    assert plt.starts_on <= tenant_today() and plt.decree
                     assert plt.position.kind is PositionKind.PENGAWAS
                     vacant = db.session.scalar(select(func.count(Employee.id)).where(
                         Employee.position_id == plt.position_id))
@@ -193,7 +193,7 @@ def test_demo_accounts_have_the_roles_the_readme_promises(app, seeded):
                 assert penilai.position.name.startswith("Kepala S")
                 assert atasan.position.kind is PositionKind.ADMINISTRATOR
                 assert atasan.position.name.startswith("Kepala Bidang")
-                team = direct_reports(penilai)
+                team = team_of(penilai)
                 assert len(team) >= 3
                 assert pegawai in team
                 assert supervisor_of(pegawai) == penilai
@@ -233,7 +233,7 @@ def test_the_platform_operator_signs_in(app, seeded):
 
 def test_current_year_is_opened_with_the_rule_sets_period_scheme(app, seeded):
     refs, _lines = seeded
-    year = date.today().year
+    year = tenant_today().year
     with app.app_context():
         with tenant_scope(refs["kota-a"]):  # walesi: per semester
             kinds = [p.kind for p in db.session.scalars(select(Period).where(Period.year == year))]
@@ -292,7 +292,7 @@ def test_the_same_tenant_gets_the_same_data_on_every_fresh_seed(app, demo_mode, 
     """People, and on the same day the same year in progress."""
     def snapshot() -> tuple[list, list, list]:
         ref = _onboard({"kota-a": "ambon"})["kota-a"]
-        list(seed_all(today=date.today()))
+        list(seed_all(today=tenant_today()))
         with tenant_scope(ref):
             people = [(e.nip, e.name, e.sex.value, e.position.code) for e in _employees(ref)]
             plans = db.session.execute(
@@ -378,7 +378,7 @@ def test_every_region_plan_is_well_formed(region):
 # --- early in the year: last year is worked through, this year holds the plans -----------
 
 def test_early_in_the_year_last_year_is_worked_through_and_this_year_planned(app, demo_mode):
-    this_year = date.today().year
+    this_year = tenant_today().year
     early = date(this_year, 1, 2)  # no sub-period of this year has ended
     with app.app_context():
         ref = _onboard({"walesi": "walesi"})["walesi"]
@@ -442,7 +442,7 @@ def year(app, owner_engine):
 
 def _history() -> tuple[Period, list[Period]]:
     """The year that was worked through and its sub-periods that have ended (as the seed decides)."""
-    today = date.today()
+    today = tenant_today()
     current = db.session.scalar(select(Period).where(Period.year == today.year, Period.kind == PeriodKind.YEAR))
     subs = sorted(current.children, key=lambda p: p.starts_on) or [current]
     passed = [p for p in subs if p.ends_on < today]
@@ -471,7 +471,7 @@ def test_all_five_regions_seed_as_make_demo_does(app, year):
                 with_password = set(db.session.scalars(select(User.username).where(User.password_hash.is_not(None))))
                 assert with_password == set(ACCOUNTS)
                 penilai = _account_employee("penilai")
-                assert _account_employee("pegawai") in direct_reports(penilai)
+                assert _account_employee("pegawai") in team_of(penilai)
                 assert supervisor_of(penilai) == _account_employee("atasan")
         with tenant_scope(refs["sawahlunto"]):
             unit_names = set(db.session.scalars(select(Unit.name)))
@@ -488,7 +488,7 @@ def test_every_region_has_plans_in_every_state(app, year):
     with app.app_context():
         for slug, ref in refs.items():
             with tenant_scope(ref):
-                plans = db.session.scalars(select(Plan).join(Period).where(Period.year == date.today().year)).all()
+                plans = db.session.scalars(select(Plan).join(Period).where(Period.year == tenant_today().year)).all()
                 assert {p.status for p in plans} == set(PlanStatus), slug
                 assert all(p.return_notes for p in plans if p.status is PlanStatus.RETURNED)
                 assert all(p.agreed_by_id for p in plans if p.status is PlanStatus.AGREED)
@@ -542,7 +542,7 @@ def test_final_evaluations_match_a_recomputation_from_their_snapshot(app, year):
                         evaluation.result["inputs"]["training_hours"], current.training.sessions))
                     again = scoring.period_result(evaluation.snapshot, then)
                     assert (again.predikat_code, again.score) == (evaluation.predikat_code, evaluation.score), slug
-                    assert evaluation.delivered_on <= date.today()
+                    assert evaluation.delivered_on <= tenant_today()
                 if slug == "ambon":  # 360°: peers rated every final evaluation
                     assert all(db.session.scalar(select(func.count(PeerRating.id)).where(
                         PeerRating.evaluation_id == e.id, PeerRating.rater_role == "rekan")) for e in finals)
@@ -569,7 +569,7 @@ def test_one_open_objection_within_its_window_waits_for_the_atasan(app, year):
                 assert objection.decider_id == _account_employee("atasan").id
                 lodger = db.session.get(User, objection.lodged_by_id)
                 assert lodger.employee_id == evaluation.plan.employee_id
-                assert lodger.employee in direct_reports(_account_employee("penilai"))
+                assert lodger.employee in team_of(_account_employee("penilai"))
                 # The penilai also has a draft to finish and feedback in the thread.
                 assert db.session.scalar(select(func.count(Evaluation.id)).where(
                     Evaluation.status == EvaluationStatus.DRAFT)) or slug == "kota-x"
@@ -593,8 +593,8 @@ def test_training_notifications_and_the_citizens_side(app, year):
                 assert any(n.read_at is None for n in inbox) and any(n.read_at for n in inbox)
                 assert all(n.link is None or n.link.startswith(f"/{slug}/") for n in inbox)
                 unit = _account_employee("pegawai").position.unit
-                assert unit_ikm(unit.id, ReportingPeriod.calendar_year(date.today().year)) is not None or \
-                    date.today().month < 4
+                assert unit_ikm(unit.id, ReportingPeriod.calendar_year(tenant_today().year)) is not None or \
+                    tenant_today().month < 4
                 assert db.session.scalar(select(func.count(SurveyResponse.id))) >= 50
                 statuses = set(db.session.scalars(select(Complaint.status)))
                 assert statuses == set(ComplaintStatus), slug
@@ -627,9 +627,9 @@ def test_each_demo_account_sees_its_work_on_the_home_page(app, year):
             penilai = _account_employee("penilai")
             history, _passed = _history()
             submitted = db.session.scalars(select(Plan).where(
-                Plan.status == PlanStatus.SUBMITTED, Plan.employee_id.in_([e.id for e in direct_reports(penilai)]))
+                Plan.status == PlanStatus.SUBMITTED, Plan.employee_id.in_([e.id for e in team_of(penilai)]))
             ).all()
-            this_year = db.session.scalar(select(Period).where(Period.year == date.today().year,
+            this_year = db.session.scalar(select(Period).where(Period.year == tenant_today().year,
                                                                Period.kind == PeriodKind.YEAR))
             pegawai_plan = _plan_of(_account_employee("pegawai"), this_year)
             objection = db.session.scalar(select(Objection))
@@ -640,7 +640,7 @@ def test_each_demo_account_sees_its_work_on_the_home_page(app, year):
                 "atasan": [objection.evaluation.plan.employee.name],
                 "admin": [_account_employee("pegawai").position.unit.name],
             }
-            assert submitted or history.year != date.today().year, slug
+            assert submitted or history.year != tenant_today().year, slug
         for username, needles in expected.items():
             client = app.test_client()
             assert login(client, slug, username, password).status_code == 302

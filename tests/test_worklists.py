@@ -9,11 +9,10 @@ from sqlalchemy import event, select
 
 from app import models as m
 from app.extensions import db
-from app.home import worklists
 from app.org import services as org_services
 from app.org.models import Employee, Position
 from app.periods.models import Period, PeriodKind
-from app.tenancy import tenant_scope
+from app.tenancy import frozen_clock, tenant_scope
 from tests.conftest import login, make_cycle
 
 TODAY = date(2026, 11, 23)  # in Triwulan 4 2026
@@ -24,13 +23,13 @@ _NIPS = (f"1990{m:02d}{d:02d}2015{m:02d}{s}{n:03d}" for m in range(1, 13) for d 
 
 
 @pytest.fixture
-def cycle(app, two_tenants, monkeypatch):
+def cycle(app, two_tenants):
     a, _ = two_tenants
-    monkeypatch.setattr(worklists, "today", lambda: TODAY)
     with app.app_context():
         a.cycle = make_cycle(a, year=2026)
         db.session.remove()
-    return a
+    with frozen_clock(TODAY):  # the tenant's today for every page the test opens
+        yield a
 
 
 def _page(client, url="/kota-a/"):
@@ -85,7 +84,7 @@ def test_atasan_sees_objections_to_decide_with_deadlines(app, client, cycle):
     assert "Pegawai Kota-A" in decide and "Triwulan 1 2026" in decide
     assert "(terlambat)" not in decide
     with app.app_context(), tenant_scope(cycle.tenant):
-        db.session.get(m.Objection, cycle.cycle.objection_id).lodged_at = datetime(2026, 4, 10, 9, 0)
+        db.session.get(m.Objection, cycle.cycle.objection_id).lodged_at = datetime(2026, 4, 10, 9, 0)  # noqa: DTZ001 - stored as naive UTC
         db.session.commit()
     decide = _section(_page(client), "keberatan-diputuskan")
     assert "24-04-2026" in decide and "(terlambat)" in decide  # 14 days to decide, long past

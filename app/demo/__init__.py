@@ -1,10 +1,14 @@
-"""Demo data: a realistic organisation, employees and accounts per tenant.
+"""Demo data: a realistic organisation, employees, accounts and a year in
+progress per tenant. Used only in demo mode (``KINERJA_DEMO=1``) through
+``flask demo seed``.
 
-Used only in demo mode (``KINERJA_DEMO=1``) through ``flask demo seed``.
-
-* ``names`` — personal names and academic titles that fit each region.
-* ``organisations`` — per region, the units and the tree of positions.
+* ``names``, ``organisations``, ``texts`` — declarative data: names and titles
+  that fit each region, its units and tree of positions, the demo's wording.
 * ``people`` — valid NIPs and people for a position, from a seeded random.
-* ``seed`` — ``seed_all()``: walks every tenant and builds its data through
-  the same services the admin screens use.
+* ``seed`` — ``seed_all()``: walks every tenant and builds its organisation
+  through the same services the admin screens use, then its year.
+* ``cycle`` — the year in progress, step by step: ``accounts``, ``plans``,
+  ``work`` (realisation to evaluation), ``followups`` (objection, training,
+  inbox) and ``citizens`` (surveys, complaints, publications), sharing a
+  ``context.DemoYear``.
 """

@@ -13,7 +13,9 @@ through the appraisal and public services, dated relative to today.
 
 A tenant that already has employees keeps its organisation (only the current
 year is opened if missing); one that already has plans keeps its year. So
-running the seed again changes nothing. Finally the platform account
+running the seed again changes nothing. "Today" is each tenant's own day
+(``tenant_today``); a ``today`` given to ``seed_all`` freezes the clock
+there (``frozen_clock``), so the services and the demo agree on the day. Finally the platform account
 ``operator``. The demo accounts get ``DEMO_PASSWORD``; the other employees'
 accounts have no password.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,9 +38,11 @@ from app.auth.accounts import UserData, save_user
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
 from app.demo import cycle
+from app.demo.context import DemoSeedError
 from app.demo.names import STYLES
 from app.demo.organisations import OrgPlan, Post, UnitPlan, plan_for, position_code
 from app.demo.people import PersonFactory
+from app.errors import Invalid
 from app.extensions import db
 from app.org import hierarchy
 from app.org.models import ActingAssignment, Employee, Position, Unit
@@ -51,18 +56,19 @@ from app.org.services import (
     save_position,
     save_unit,
 )
-from app.periods.services import PeriodError, open_year, year_period
-from app.regions.manager import regions
-from app.regions.types import PeriodScheme
-from app.tenancy import TenantRef, all_tenants, tenant_scope
+from app.periods.services import open_year, year_period
+from app.tenancy import (
+    TenantRef,
+    all_tenants,
+    frozen_clock,
+    tenant_rules,
+    tenant_scope,
+    tenant_today,
+)
 from app.tenancy.models import Tenant
 
 ACCOUNTS = ("admin", "penilai", "atasan", "pegawai")
 OPERATOR = "operator"
-
-
-class DemoSeedError(RuntimeError):
-    """The demo seed cannot run, or a demo plan contradicts the rules."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,8 @@ class TenantReport:
 def seed_all(today: date | None = None, with_cycle: bool = True) -> Iterator[str]:
     """Seed every tenant; yields one progress line per tenant, then the operator.
 
-    ``today`` (default: the real date) is the day the year in progress is
-    drawn up for; ``with_cycle=False`` seeds the organisations only. Raises
+    ``today`` (default: each tenant's today) is the day the year in progress
+    is drawn up for; ``with_cycle=False`` seeds the organisations only. Raises
     ``DemoSeedError`` at once (not on first iteration) outside demo mode.
     """
     if not current_app.config.get("DEMO_MODE"):
@@ -117,10 +123,10 @@ def seed_all(today: date | None = None, with_cycle: bool = True) -> Iterator[str
     for username in (*ACCOUNTS, OPERATOR):
         if problems := password_problems(password, username):
             raise DemoSeedError(f"DEMO_PASSWORD is not acceptable for {username}: {' '.join(problems)}")
-    return _seed_all(password, today or date.today(), with_cycle)
+    return _seed_all(password, today, with_cycle)
 
 
-def _seed_all(password: str, today: date, with_cycle: bool) -> Iterator[str]:
+def _seed_all(password: str, today: date | None, with_cycle: bool) -> Iterator[str]:
     with all_tenants("demo seed"):
         tenants = [TenantInfo(t.id, t.slug, t.rule_set_code, t.active)
                    for t in db.session.scalars(select(Tenant).order_by(Tenant.slug))]
@@ -130,24 +136,31 @@ def _seed_all(password: str, today: date, with_cycle: bool) -> Iterator[str]:
             yield f"{info.slug}: inactive, skipped"
             continue
         # Yield outside the tenant scope: the caller must not run as the tenant.
-        with tenant_scope(info.ref):
-            try:
-                report = seed_tenant(info, password)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                raise
-        # The year in progress runs in a request bound to the tenant (links, g.tenant).
-        with cycle.tenant_request(info.ref):
-            try:
-                if with_cycle and not cycle.cycle_seeded():
-                    report.cycle = cycle.seed_cycle(today, random.Random(f"kinerja-demo-cycle:{info.slug}")).line()
-                    db.session.commit()
-            except Exception:
-                db.session.rollback()
-                raise
+        with frozen_clock(today) if today is not None else nullcontext():
+            report = _seed_one(info, password, with_cycle)
         yield report.line()
     yield _seed_operator(password)
+
+
+def _seed_one(info: TenantInfo, password: str, with_cycle: bool) -> TenantReport:
+    with tenant_scope(info.ref):
+        today = tenant_today()
+        try:
+            report = seed_tenant(info, password, today)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    # The year in progress runs in a request bound to the tenant (links, remote addresses).
+    with cycle.tenant_request(info.ref):
+        try:
+            if with_cycle and not cycle.cycle_seeded():
+                report.cycle = cycle.seed_cycle(today, random.Random(f"kinerja-demo-cycle:{info.slug}")).line()
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return report
 
 
 def _seed_operator(password: str) -> str:
@@ -167,29 +180,27 @@ def _seed_operator(password: str) -> str:
     return line
 
 
-def seed_tenant(info: TenantInfo, password: str) -> TenantReport:
-    """Seed the current tenant (run inside ``tenant_scope``); the caller commits."""
+def seed_tenant(info: TenantInfo, password: str, today: date) -> TenantReport:
+    """Seed the current tenant (run inside ``tenant_scope``) as of ``today``; the caller commits."""
     report = TenantReport(info.slug, seeded=False)
     existing = db.session.scalar(select(func.count(Employee.id)))
     if not existing:
         plan = plan_for(info.slug, info.rule_set_code)
-        _build(plan, random.Random(f"kinerja-demo:{info.slug}"), password)
+        _build(plan, random.Random(f"kinerja-demo:{info.slug}"), password, today.year)
         report.seeded = True
-    report.periods, note = _open_current_year(info.rule_set_code)
+    report.periods, note = _open_current_year(today.year)
     if note:
         report.notes.append(note)
     _count(report)
     return report
 
 
-def _open_current_year(rule_set_code: str) -> tuple[str, str | None]:
-    rule_set = regions().get(rule_set_code)
-    scheme = rule_set.period_scheme if rule_set else PeriodScheme.QUARTERLY
-    year = date.today().year
+def _open_current_year(year: int) -> tuple[str, str | None]:
+    scheme = tenant_rules().rule_set.period_scheme
     was_open = year_period(year) is not None
     try:
         period = open_year(year, scheme)
-    except PeriodError as exc:
+    except Invalid as exc:
         return "", f"periods {year} not opened: {exc}"
     state = "already open" if was_open else "opened"
     return f"periods {year} {state} ({scheme.value}, {len(period.children)} sub-periods)", None
@@ -215,7 +226,7 @@ class _Built:
     posts: dict[str, Post] = field(default_factory=dict)
 
 
-def _build(plan: OrgPlan, rng: random.Random, password: str) -> None:
+def _build(plan: OrgPlan, rng: random.Random, password: str, year: int) -> None:
     people = PersonFactory(rng, STYLES[plan.names])
     built = _Built()
     units: dict[str, Unit] = {}
@@ -228,7 +239,7 @@ def _build(plan: OrgPlan, rng: random.Random, password: str) -> None:
         db.session.flush()
         units[unit_plan.code] = unit
         _build_positions(unit_plan, unit, people, built)
-    _assign_plt(plan, built)
+    _assign_plt(built, date(year, 1, 1))
     _create_accounts(built, password)
 
 
@@ -253,9 +264,8 @@ def _build_positions(unit_plan: UnitPlan, unit: Unit, people: PersonFactory, bui
             built.holders[code].append(employee)
 
 
-def _assign_plt(plan: OrgPlan, built: _Built) -> None:
-    """A Plt for every vacant structural post: a sibling section head, else the boss."""
-    starts_on = date(date.today().year, 1, 1)
+def _assign_plt(built: _Built, starts_on: date) -> None:
+    """A Plt for every vacant structural post from ``starts_on``: a sibling section head, else the boss."""
     number = 0
     for code, post in built.posts.items():
         if not post.vacant:

@@ -3,18 +3,39 @@ and what waits for me in each of my roles (pegawai, penilai, atasan, admin)."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from app.extensions import db
-from app.home import worklists
+from app.home.pegawai import pegawai_work
+from app.home.penilai import penilai_work
+from app.home.units import unit_progress
 from app.org import hierarchy
 from app.org.models import Unit
 from app.publik import complaints
+from app.skp.objections.worklist import objections_to_decide
+from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 
 bp = tenant_blueprint("home", __name__)
+
+# Pages of the other appraisal screens the lists link to: (endpoint, parameter).
+# A link is left out when its screen is not installed.
+LINKS = {
+    "plan": ("skp.plan_view", "plan_id"),
+    "evaluation": ("penilaian.detail", "evaluation_id"),
+    "realisations": ("realisasi.grid", "plan_id"),
+}
+
+
+def worklist_link(kind: str, object_id: int) -> str | None:
+    endpoint, parameter = LINKS[kind]
+    try:
+        return url_for(endpoint, **{parameter: object_id})
+    except BuildError:
+        return None
 
 
 def _year_arg(default: int) -> int:
@@ -25,24 +46,26 @@ def _year_arg(default: int) -> int:
 @bp.route("/")
 @login_required
 def index():
-    today = worklists.today()
+    today = tenant_today()
     employee = current_user.employee
     context = {"employee": employee, "supervisor": None, "second_supervisor": None, "team": [],
-               "today": today, "worklist_link": worklists.link, "work": None, "penilai": None, "to_decide": [], "units": None}
+               "today": today, "worklist_link": worklist_link, "work": None, "penilai": None,
+               "to_decide": [], "units": None}
     if employee is not None:
-        context["supervisor"] = hierarchy.supervisor_of(employee)
-        context["second_supervisor"] = (
-            hierarchy.supervisor_of(context["supervisor"]) if context["supervisor"] else None
+        supervisor = hierarchy.supervisor_of(employee, today)
+        team = hierarchy.team_of(employee, today)
+        context.update(
+            supervisor=supervisor,
+            second_supervisor=hierarchy.supervisor_of(supervisor, today) if supervisor else None,
+            team=team,
+            follow_ups=complaints.open_follow_ups_for_supervisor(employee),
+            work=pegawai_work(employee, today),
+            penilai=penilai_work(employee, today, team),
+            to_decide=objections_to_decide(employee, today),
         )
-        team = worklists.team_of(employee, today)
-        context["team"] = team
-        context["follow_ups"] = complaints.open_follow_ups_for_supervisor(employee)
-        context["work"] = worklists.pegawai_work(employee, today)
-        context["penilai"] = worklists.penilai_work(employee, today, team)
-        context["to_decide"] = worklists.objections_to_decide(employee, today)
     if current_user.is_admin:
         year = _year_arg(today.year)
         page = db.paginate(select(Unit).where(Unit.active).order_by(Unit.name),
                            per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
-        context.update(units=page, unit_rows=worklists.unit_progress(list(page.items), year), year=year)
+        context.update(units=page, unit_rows=unit_progress(list(page.items), year), year=year)
     return render_template("home/index.html", **context)

@@ -1,41 +1,60 @@
-"""Who rates whom: the supervisor relation derived from positions.
+"""Who rates whom: the supervisor relation derived from positions, both ways.
 
 The pejabat penilai of an employee is whoever holds the position their
 position reports to — or, while a Plt/Plh assignment runs, the acting
 employee. A vacant position with nobody acting is skipped: the next
-position up the chain rates instead. The atasan pejabat penilai is the
-pejabat penilai's own pejabat penilai.
+position up the chain rates instead; so is a position the employee
+themselves carries (nobody rates their own work). The atasan pejabat
+penilai is the pejabat penilai's own pejabat penilai.
+
+``supervisor_of`` walks that rule up from one employee; ``team_of`` and
+``team_ids`` give its exact inverse — everyone whose ``supervisor_of`` is a
+given employee — walking down the positions a level at a time, so the
+number of queries depends on how deep vacant posts nest, never on how
+many people a team has. Every "who is my team" in the application asks
+``team_of``/``team_ids``. A plan's admin-assigned penilai
+(``Plan.assigned_penilai``) is a property of that plan, not of the
+organisation: it changes neither answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.org.models import ActingAssignment, Employee, Position
+from app.tenancy import tenant_today
 
 MAX_CHAIN = 20  # guards against a cycle slipping into the data
 
 
+def _running(on: date):
+    """Acting assignments in force on ``on``."""
+    return and_(ActingAssignment.starts_on <= on,
+                or_(ActingAssignment.ends_on.is_(None), ActingAssignment.ends_on >= on))
+
+
+# --- upwards: one employee's supervisor ------------------------------------------------
+
 def acting_holder(position_id: int, on: date) -> Employee | None:
+    """The active employee acting in the position on ``on``; the latest
+    assignment wins (then the latest recorded)."""
     return db.session.scalar(
         select(Employee)
         .join(ActingAssignment, ActingAssignment.employee_id == Employee.id)
-        .where(
-            ActingAssignment.position_id == position_id,
-            ActingAssignment.starts_on <= on,
-            or_(ActingAssignment.ends_on.is_(None), ActingAssignment.ends_on >= on),
-            Employee.active,
-        )
-        .order_by(ActingAssignment.starts_on.desc())
+        .where(ActingAssignment.position_id == position_id, _running(on), Employee.active)
+        .order_by(ActingAssignment.starts_on.desc(), ActingAssignment.id.desc())
         .limit(1)
     )
 
 
 def holder(position_id: int, on: date) -> Employee | None:
-    """Who carries the position's authority on a day: acting first, then the holder."""
+    """Who carries the position's authority on a day: acting first, then the
+    holder (the lowest id when the data holds several)."""
     acting = acting_holder(position_id, on)
     if acting is not None:
         return acting
@@ -48,8 +67,8 @@ def holder(position_id: int, on: date) -> Employee | None:
 
 
 def supervisor_of(employee: Employee, on: date | None = None) -> Employee | None:
-    """The employee's pejabat penilai on ``on`` (default today)."""
-    on = on or date.today()
+    """The employee's pejabat penilai on ``on`` (default: the tenant's today)."""
+    on = on or tenant_today()
     position = employee.position
     for _ in range(MAX_CHAIN):
         if position is None or position.reports_to_id is None:
@@ -68,34 +87,98 @@ def second_supervisor_of(employee: Employee, on: date | None = None) -> Employee
 
 
 def positions_led_by(employee: Employee, on: date | None = None) -> list[int]:
-    """Positions whose authority the employee carries on ``on``."""
-    on = on or date.today()
+    """Positions whose authority the employee may carry on ``on``: the
+    structural post they hold and those they act in. (A candidate list for
+    queries; ``team_of`` decides who really reports to them.)"""
+    on = on or tenant_today()
     led = []
     if employee.position_id is not None and employee.position.kind.single_holder:
         led.append(employee.position_id)
-    acting = db.session.scalars(
-        select(ActingAssignment.position_id).where(
-            ActingAssignment.employee_id == employee.id,
-            ActingAssignment.starts_on <= on,
-            or_(ActingAssignment.ends_on.is_(None), ActingAssignment.ends_on >= on),
-        )
-    ).all()
-    led.extend(acting)
+    led.extend(db.session.scalars(
+        select(ActingAssignment.position_id).where(ActingAssignment.employee_id == employee.id, _running(on))))
     return led
 
 
-def direct_reports(employee: Employee, on: date | None = None) -> list[Employee]:
-    """Everyone whose pejabat penilai is ``employee`` on ``on``."""
-    on = on or date.today()
-    led = positions_led_by(employee, on)
-    if not led:
-        return []
-    candidates = db.session.scalars(
-        select(Employee)
-        .join(Position, Employee.position_id == Position.id)
-        .where(Position.reports_to_id.in_(led), Employee.active, Employee.id != employee.id)
-        .order_by(Employee.name)
+# --- downwards: everyone an employee rates ----------------------------------------------
+
+def _acting_in(position_ids: Iterable[int], on: date) -> dict[int, int]:
+    """position id → the employee acting in it on ``on`` (as ``acting_holder`` picks)."""
+    rows = db.session.execute(
+        select(ActingAssignment.position_id, ActingAssignment.employee_id)
+        .join(Employee, ActingAssignment.employee_id == Employee.id)
+        .where(ActingAssignment.position_id.in_(list(position_ids)), _running(on), Employee.active)
+        .order_by(ActingAssignment.starts_on, ActingAssignment.id)
     ).all()
-    # A Plh covers for a holder who is still there: the holder's reports move
-    # to the Plh, the rule in supervisor_of decides each case the same way.
-    return [e for e in candidates if (s := supervisor_of(e, on)) is not None and s.id == employee.id]
+    return {row.position_id: row.employee_id for row in rows}  # the last one wins
+
+
+def _carried_by(employee: Employee, on: date) -> list[int]:
+    """Positions whose authority ``employee`` carries on ``on`` (``holder`` is them)."""
+    if not employee.active:
+        return []
+    candidates = set(db.session.scalars(
+        select(ActingAssignment.position_id).where(ActingAssignment.employee_id == employee.id, _running(on))))
+    if employee.position_id is not None:
+        candidates.add(employee.position_id)
+    if not candidates:
+        return []
+    acting = _acting_in(candidates, on)
+    carried = [p for p in candidates if acting.get(p) == employee.id]
+    own = employee.position_id
+    if own is not None and own not in acting:
+        first = db.session.scalar(select(func.min(Employee.id)).where(Employee.position_id == own, Employee.active))
+        if first == employee.id:
+            carried.append(own)
+    return carried
+
+
+def team_ids(employee: Employee, on: date | None = None) -> set[int]:
+    """Ids of the active employees whose pejabat penilai (``supervisor_of``)
+    is ``employee`` on ``on`` (default: the tenant's today).
+
+    Walks down from the positions the employee carries, one level per round
+    (two queries each). A position below passes the authority on to the
+    positions under it when nobody carries it (vacant, nobody acting), or —
+    for that one person only — when it is carried by someone who sits below
+    it (their own acting post does not rate them)."""
+    on = on or tenant_today()
+    # position → who may be rated through it: None for anyone, else one employee id
+    frontier: dict[int, int | None] = dict.fromkeys(_carried_by(employee, on))
+    team: set[int] = set()
+    for _ in range(MAX_CHAIN):
+        if not frontier:
+            break
+        rows = db.session.execute(
+            select(Position.id, Position.reports_to_id, Employee.id)
+            .outerjoin(Employee, and_(Employee.position_id == Position.id, Employee.active))
+            .where(Position.reports_to_id.in_(list(frontier)))
+        ).all()
+        children: dict[int, tuple[int, list[int]]] = {}
+        for position_id, parent_id, employee_id in rows:
+            people = children.setdefault(position_id, (parent_id, []))[1]
+            if employee_id is not None:
+                people.append(employee_id)
+        acting = _acting_in(children, on) if children else {}
+        below: dict[int, int | None] = {}
+        for position_id, (parent_id, people) in children.items():
+            only = frontier[parent_id]
+            team.update(e for e in people if only is None or e == only)
+            carrier = acting.get(position_id, min(people, default=None))
+            if carrier is None:
+                below[position_id] = only
+            elif only in (None, carrier) and carrier != employee.id:
+                below[position_id] = carrier
+        frontier = below
+    team.discard(employee.id)
+    return team
+
+
+def team_of(employee: Employee, on: date | None = None) -> list[Employee]:
+    """The employees ``employee`` rates on ``on`` (see ``team_ids``), by name,
+    with their positions loaded."""
+    ids = team_ids(employee, on)
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Employee).options(joinedload(Employee.position))
+        .where(Employee.id.in_(ids)).order_by(Employee.name, Employee.id)))

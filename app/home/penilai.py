@@ -1,0 +1,155 @@
+"""The pejabat penilai's work list: plans waiting for agreement, evaluations
+falling due, evidence to review and the team's progress.
+
+The plans a penilai rates are their team's (``hierarchy.team_ids``: the
+organisation chart) unless the admin assigned another penilai, and any plan
+assigned to them. Every query here is a fixed one whatever the team's size
+(aggregates use GROUP BY; related rows are loaded with joins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.home.year import year_and_sub_period
+from app.org.hierarchy import team_of
+from app.org.models import Employee
+from app.periods.models import Period, PeriodKind
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
+from app.skp.realisation.models import Evidence, EvidenceReview, Realisation
+
+# A sub-period's evaluation shows as due this many days before the sub-period ends.
+DUE_SOON_DAYS = 14
+EVIDENCE_LIMIT = 50
+
+
+@dataclass
+class MemberProgress:
+    employee: Employee
+    plan: Plan | None
+    indicators: int = 0
+    realised: int = 0
+
+    @property
+    def realisation_complete(self) -> bool:
+        return self.plan is not None and self.indicators > 0 and self.realised >= self.indicators
+
+
+@dataclass
+class DueEvaluation:
+    plan: Plan
+    period: Period
+    evaluation: Evaluation | None
+    due_on: date
+
+
+@dataclass
+class PenilaiWork:
+    year: int
+    sub_period: Period | None
+    team: list[Employee]
+    plans_to_agree: list[Plan]
+    evaluations_due: list[DueEvaluation]
+    evidence: list[tuple[Evidence, Plan]]
+    evidence_total: int
+    progress: list[MemberProgress]
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.team or self.plans_to_agree or self.evaluations_due or self.evidence)
+
+
+def rated_by(penilai_id: int, team_ids: list[int]):
+    """Plans this employee rates: the team's (org chart) and any assigned to them."""
+    return or_(and_(Plan.employee_id.in_(team_ids or [-1]), Plan.assigned_penilai_id.is_(None)),
+               Plan.assigned_penilai_id == penilai_id)
+
+
+def penilai_work(employee: Employee, today: date, team: list[Employee] | None = None) -> PenilaiWork:
+    team = team_of(employee, today) if team is None else team
+    rated = rated_by(employee.id, [e.id for e in team])
+    plans_to_agree = list(db.session.scalars(
+        select(Plan).options(joinedload(Plan.employee), joinedload(Plan.period))
+        .where(Plan.status == PlanStatus.SUBMITTED, rated, Plan.employee_id != employee.id)
+        .order_by(Plan.submitted_at, Plan.id)))
+    year_period, sub_period = year_and_sub_period(today)
+    year_plans: list[Plan] = []
+    if year_period is not None:
+        year_plans = list(db.session.scalars(
+            select(Plan).options(joinedload(Plan.employee))
+            .where(Plan.period_id == year_period.id, rated, Plan.employee_id != employee.id)))
+    evidence, evidence_total = _evidence_to_review(rated, employee.id)
+    return PenilaiWork(today.year, sub_period, team, plans_to_agree,
+                       _evaluations_due(year_period, year_plans, today), evidence, evidence_total,
+                       _progress(team, year_plans, sub_period))
+
+
+def _evaluations_due(year_period: Period | None, plans: list[Plan], today: date) -> list[DueEvaluation]:
+    agreed = [p for p in plans if p.status is PlanStatus.AGREED]
+    if year_period is None or not agreed:
+        return []
+    periods = list(db.session.scalars(select(Period).where(Period.parent_id == year_period.id)
+                                      .order_by(Period.starts_on)))
+    periods.append(year_period)
+    evaluations = {(e.plan_id, e.period_id): e for e in db.session.scalars(
+        select(Evaluation).where(Evaluation.plan_id.in_([p.id for p in agreed])))}
+    due = []
+    for plan in sorted(agreed, key=lambda p: p.employee.name):
+        for period in periods:
+            due_on = (period.evaluation_due_on or period.ends_on) if period.kind is PeriodKind.YEAR else period.ends_on
+            if period.ends_on - timedelta(days=DUE_SOON_DAYS) > today:
+                continue
+            evaluation = evaluations.get((plan.id, period.id))
+            if evaluation is None or evaluation.status is not EvaluationStatus.FINAL:
+                due.append(DueEvaluation(plan, period, evaluation, due_on))
+    return due
+
+
+def _evidence_to_review(rated, penilai_id: int) -> tuple[list[tuple[Evidence, Plan]], int]:
+    base = (select(Evidence, Plan)
+            .join(Realisation, Evidence.realisation_id == Realisation.id)
+            .join(PlanIndicator, Realisation.indicator_id == PlanIndicator.id)
+            .join(PlanResult, PlanIndicator.result_id == PlanResult.id)
+            .join(Plan, PlanResult.plan_id == Plan.id)
+            .where(Evidence.review == EvidenceReview.PENDING, rated, Plan.employee_id != penilai_id))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if not total:
+        return [], 0
+    rows = db.session.execute(
+        base.options(joinedload(Evidence.realisation).joinedload(Realisation.indicator),
+                     joinedload(Evidence.realisation).joinedload(Realisation.period),
+                     joinedload(Plan.employee))
+        .order_by(Evidence.uploaded_at, Evidence.id).limit(EVIDENCE_LIMIT)).all()
+    return [(evidence, plan) for evidence, plan in rows], total
+
+
+def _progress(team: list[Employee], plans: list[Plan], sub_period: Period | None) -> list[MemberProgress]:
+    by_employee = {p.employee_id: p for p in plans}
+    plan_ids = [p.id for p in plans]
+    indicators: dict[int, int] = {}
+    realised: dict[int, int] = {}
+    if plan_ids:
+        indicators = dict(db.session.execute(
+            select(PlanResult.plan_id, func.count(PlanIndicator.id))
+            .join(PlanIndicator, PlanIndicator.result_id == PlanResult.id)
+            .where(PlanResult.plan_id.in_(plan_ids)).group_by(PlanResult.plan_id)).all())
+        if sub_period is not None:
+            realised = dict(db.session.execute(
+                select(PlanResult.plan_id, func.count(Realisation.id))
+                .join(PlanIndicator, PlanIndicator.result_id == PlanResult.id)
+                .join(Realisation, Realisation.indicator_id == PlanIndicator.id)
+                .where(PlanResult.plan_id.in_(plan_ids), Realisation.period_id == sub_period.id,
+                       Realisation.value.is_not(None))
+                .group_by(PlanResult.plan_id)).all())
+    result = []
+    for member in team:
+        plan = by_employee.get(member.id)
+        result.append(MemberProgress(member, plan, indicators.get(plan.id, 0) if plan else 0,
+                                     realised.get(plan.id, 0) if plan else 0))
+    return result
