@@ -42,9 +42,11 @@ browser:
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app plugins tests bench
+	$(BIN)/lint-imports
 
+# Tests run in parallel (pytest-xdist), one process per core, each on its own database.
 test: install browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: install
 	$(BIN)/python -m bench.run

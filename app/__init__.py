@@ -58,12 +58,21 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_errors(app)
     init_filters(app)
 
-    # 5. Pages, one blueprint per domain area.
+    # 5. Seams: where a lower layer asks and a higher one answers (docs/architecture.md).
+    from app.publik.figures import provide_figures
+    from app.skp.evaluation import wiring as evaluation_wiring
+    from app.skp.training import subscriptions as training_subscriptions
+
+    provide_figures()  # a unit's IKM and the complaints about an employee, for evaluation
+    evaluation_wiring.connect()  # realisation learns which periods a final evaluation closed
+    training_subscriptions.connect()  # a final evaluation's recommendations become training records
+
+    # 6. Pages, one blueprint per domain area.
     from app.views import register_blueprints
 
     register_blueprints(app)
 
-    # 6. Command line: flask tenants …, flask demo …
+    # 7. Command line: flask tenants …, flask demo …
     from app.cli import register_commands
 
     register_commands(app)

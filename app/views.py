@@ -24,22 +24,23 @@ def health():
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.audit_views import bp as audit_bp
     from app.admin.views import bp as admin_bp
-    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import platform_bp as platform_auth_bp
     from app.home.history import riwayat as history_bp
     from app.home.views import bp as home_bp
     from app.imports.views import bp as imports_bp
     from app.notifications.views import bp as inbox_bp
-    from app.periods.views import bp as periods_bp
     from app.platform.views import bp as platform_bp
     from app.publik.views_admin import bp as publik_admin_bp
     from app.publik.views_public import bp as publik_bp
     from app.publik.views_staff import bp as publik_staff_bp
     from app.skp.evaluation.views import bp as penilaian_bp
+    from app.skp.feedback.views import bp as feedback_bp
     from app.skp.objections.views import keberatan as objections_bp
     from app.skp.planning.views import bp as skp_bp
+    from app.skp.planning.views_periods import bp as periods_bp
     from app.skp.realisation.views import bp as realisasi_bp
     from app.skp.training.views import pelatihan as training_bp
 
@@ -61,5 +62,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(inbox_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(realisasi_bp)
+    app.register_blueprint(feedback_bp)
     app.register_blueprint(periods_bp)
     app.register_blueprint(skp_bp)
