@@ -31,7 +31,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     init_http_edge(app)
 
-    # 2. Database, tenancy (ORM scoping + PostgreSQL row-level security).
+    # 2. Database, tenancy (ORM scoping + PostgreSQL row-level security); every
+    #    model is imported first so the metadata (and Alembic) sees them all.
+    from app import models  # noqa: F401
     from app.database import init_database
 
     init_database(app)

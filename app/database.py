@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 
 from app.extensions import db, migrate
 from app.tenancy.rls import install_rls, install_transaction_hook
@@ -12,9 +13,8 @@ from app.tenancy.scoping import install_scoping
 
 
 def init_database(app: Flask) -> None:
-    # Every model module must be imported before Alembic compares metadata.
-    from app import models  # noqa: F401
-
+    """Bind SQLAlchemy and Alembic to ``app`` (create_app has imported every
+    model through ``app.models`` first, so Alembic sees the whole metadata)."""
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     install_scoping()
@@ -26,8 +26,6 @@ def init_database(app: Flask) -> None:
 
 
 def _enable_sqlite_foreign_keys(engine) -> None:
-    from sqlalchemy import event
-
     @event.listens_for(engine, "connect")
     def _fk_on(dbapi_connection, connection_record) -> None:  # noqa: ARG001
         cursor = dbapi_connection.cursor()

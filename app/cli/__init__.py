@@ -2,14 +2,14 @@
 
 from flask import Flask
 
+from app.cli.accounts import accounts
+from app.cli.audit import audit_cli
+from app.cli.demo import demo
+from app.cli.regions import regions_cli
+from app.cli.tenants import tenants
+
 
 def register_commands(app: Flask) -> None:
-    from app.cli.accounts import accounts
-    from app.cli.audit import audit_cli
-    from app.cli.demo import demo
-    from app.cli.regions import regions_cli
-    from app.cli.tenants import tenants
-
     app.cli.add_command(tenants)
     app.cli.add_command(accounts)
     app.cli.add_command(audit_cli)

@@ -20,7 +20,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask import has_app_context
+
 from app.regions.inputs import EvaluationInput
+from app.regions.manager import build_registry, regions
 from app.regions.scoring import AnnualResult, PeriodResult
 from app.regions.snapshot import load_typed
 from app.regions.training import TrainingRecommendation
@@ -128,10 +131,6 @@ def score_case(code: str, case: Any, settings: Mapping[str, Any] | None = None, 
 
 
 def _registry(registry: Any, plugins: Sequence[object]) -> Any:
-    from flask import has_app_context
-
-    from app.regions.manager import build_registry, regions
-
     if registry is not None:
         return registry
     if has_app_context() and not plugins:

@@ -34,6 +34,7 @@ import pluggy
 import pytest
 
 from app.regions import defaults
+from app.regions.achievement import achievement
 from app.regions.errors import PluginError
 from app.regions.inputs import (
     BehaviourAssessment,
@@ -118,8 +119,6 @@ def check_rule_set(rule_set: RuleSet) -> list[str]:
         if ind.target is None:
             continue
         try:
-            from app.regions.achievement import achievement
-
             achievement(rule_set, ind, ind.target, ind.target.upper)
         except Exception as exc:  # noqa: BLE001
             problems.append(f"indicator '{ind.code}' cannot be scored at its target: {exc}")

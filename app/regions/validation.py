@@ -14,6 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from marshmallow import Schema, ValidationError
+
+from app.regions.settings import default_problems, effective_settings
 from app.regions.types import (
     AchievementCurve,
     Band,
@@ -234,10 +237,6 @@ def rule_set_problems(rs: RuleSet) -> list[str]:
 
 
 def _settings_problems(rs: RuleSet) -> list[str]:
-    from marshmallow import Schema, ValidationError
-
-    from app.regions.settings import default_problems, effective_settings
-
     if rs.settings_schema is None:
         return []
     if not (isinstance(rs.settings_schema, type) and issubclass(rs.settings_schema, Schema)):

@@ -8,7 +8,7 @@ for ``all_tenants(`` to find every place that crosses tenants.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -89,8 +89,17 @@ def all_tenants(reason: str) -> Iterator[None]:
         _sync_database()
 
 
-def _sync_database() -> None:
-    # Imported here: scoping needs the database extension, which needs an app.
-    from app.tenancy.rls import sync_open_transaction
+# Called whenever the tenant changes, so an open transaction learns it too.
+# app.tenancy.rls registers the PostgreSQL one when the database is set up
+# (context sits below rls and must not import it).
+_on_change: list[Callable[[], None]] = []
 
-    sync_open_transaction()
+
+def on_change(listener: Callable[[], None]) -> None:
+    if listener not in _on_change:
+        _on_change.append(listener)
+
+
+def _sync_database() -> None:
+    for listener in _on_change:
+        listener()

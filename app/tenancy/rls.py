@@ -22,7 +22,8 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.tenancy.context import crossing_reason, current_tenant_id
+from app.extensions import db
+from app.tenancy.context import crossing_reason, current_tenant_id, on_change
 
 POLICY_NAME = "tenant_isolation"
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -57,8 +58,6 @@ def sync_open_transaction() -> None:
     """Re-send the tenant when it changes inside an open transaction."""
     if not has_app_context():
         return
-    from app.extensions import db
-
     session = db.session()
     transaction = session.get_transaction()
     # A failed transaction must surface its own error, not one raised here.
@@ -89,6 +88,7 @@ def install_transaction_hook() -> None:
     global _installed
     if not _installed:
         event.listen(Session, "after_begin", _set_transaction_tenant)
+        on_change(sync_open_transaction)
         _installed = True
 
 
