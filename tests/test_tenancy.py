@@ -126,3 +126,46 @@ def test_tenant_scope_inside_all_tenants_is_still_one_tenant(app_context, two_te
         with tenant_scope(a):
             assert {e.tenant_id for e in db.session.scalars(select(Employee))} == {a.id}
         assert db.session.scalar(select(func.count()).select_from(Employee)) == 10
+
+
+
+def test_two_databases_creating_the_app_role_at_once_both_succeed(pg, owner_engine):
+    """Roles are cluster-wide: parallel test workers (or two deployments) migrate
+    at the same moment. Before the fix, all but one failed with UniqueViolation."""
+    import threading
+
+    from sqlalchemy import create_engine, pool
+
+    from app.tenancy.rls import ensure_role
+
+    role = "kinerja_race_probe"
+    with owner_engine.connect() as conn:
+        conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+        conn.commit()
+    engines = [create_engine(owner_engine.url, poolclass=pool.NullPool) for _ in range(4)]
+    barrier, errors = threading.Barrier(4), []
+
+    def create(engine):
+        try:
+            with engine.connect() as conn:
+                barrier.wait()
+                ensure_role(conn, role)
+                conn.commit()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        with owner_engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar() == 1
+    finally:
+        with owner_engine.connect() as conn:
+            conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            conn.commit()
+        for engine in engines:
+            engine.dispose()

@@ -30,7 +30,7 @@ from app.tenancy.current import start_of_local_day
 from app.tenancy.web import tenant_blueprint
 from app.web.listing import paginate
 
-bp = tenant_blueprint("audit", __name__, "/admin/audit")
+bp = tenant_blueprint("audit", __name__, "/admin/audit", guard=admin_required)
 
 # Snapshot fields holding another object's id, shown by that object's name.
 REFERENCES = {
@@ -40,11 +40,6 @@ REFERENCES = {
 }
 _NAME_KEYS = ("name", "username", "code", "slug")
 
-
-@bp.before_request
-@admin_required
-def _admins_only():
-    """The trail is for the admin instansi only."""
 
 
 @bp.route("/")

@@ -20,13 +20,8 @@ from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
 from app.web.listing import filtered, paginate, search_term
 
-bp = tenant_blueprint("admin", __name__, "/admin")
+bp = tenant_blueprint("admin", __name__, "/admin", guard=admin_required)
 
-
-@bp.before_request
-@admin_required
-def _admins_only():
-    """Every page here is for the admin instansi."""
 
 
 

@@ -17,13 +17,8 @@ from app.skp.planning.models import PlanStatus
 from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
 
-riwayat = tenant_blueprint("riwayat", __name__, "/riwayat")
+riwayat = tenant_blueprint("riwayat", __name__, "/riwayat", guard=login_required)
 
-
-@riwayat.before_request
-@login_required
-def _signed_in():
-    """Every page here needs a signed-in user of this tenant."""
 
 
 # Plan statuses as the history shows them (lower case, inside a sentence).

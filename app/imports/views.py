@@ -18,7 +18,7 @@ from app.imports.rows import CREATE, ERROR, UNCHANGED, UPDATE
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, perform
 
-bp = tenant_blueprint("imports", __name__, "/admin/impor")
+bp = tenant_blueprint("imports", __name__, "/admin/impor", guard=admin_required)
 
 # ?aksi= on the preview → the rows it shows
 ACTION_FILTERS = {"baru": CREATE, "diperbarui": UPDATE, "tetap": UNCHANGED}
@@ -32,11 +32,6 @@ STATUS_LABELS = {
 }
 ACTION_LABELS = {CREATE: _l("baru"), UPDATE: _l("diperbarui"), UNCHANGED: _l("tetap"), ERROR: _l("bermasalah")}
 
-
-@bp.before_request
-@admin_required
-def _admins_only() -> None:
-    """Every page here is for the admin instansi."""
 
 
 @bp.context_processor

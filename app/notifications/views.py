@@ -13,13 +13,8 @@ from app.notifications.models import Notification
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm
 
-bp = tenant_blueprint("kotak", __name__, "/notifikasi", template_folder="templates")
+bp = tenant_blueprint("kotak", __name__, "/notifikasi", template_folder="templates", guard=login_required)
 
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """The inbox needs a signed-in user of this tenant."""
 
 
 @bp.app_context_processor

@@ -16,13 +16,8 @@ from app.tenancy.models import Tenant
 from app.tenancy.web import platform_blueprint
 from app.web.forms import form_status, perform
 
-bp = platform_blueprint("platform", __name__, "/platform")
+bp = platform_blueprint("platform", __name__, "/platform", guard=operator_required)
 
-
-@bp.before_request
-@operator_required
-def _operators_only():
-    """Every page here is for platform operators."""
 
 
 @bp.route("/")

@@ -40,13 +40,8 @@ from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, perform
 
-bp = tenant_blueprint("publik_admin", __name__, "/admin/publik")
+bp = tenant_blueprint("publik_admin", __name__, "/admin/publik", guard=admin_required)
 
-
-@bp.before_request
-@admin_required
-def _admins_only():
-    """Every page here is for the admin instansi."""
 
 
 

@@ -98,15 +98,24 @@ def app_role_from_config() -> str:
     return checked_role(current_app.config.get("DATABASE_APP_ROLE", "kinerja_app"))
 
 
-def create_app_role(bind: Connection, role: str) -> None:
+def ensure_role(bind: Connection, role: str) -> None:
+    """Create the NOLOGIN role unless it exists. Roles are cluster-wide: two
+    databases migrating at once (parallel test workers, two deployments) may
+    both try; the one that loses the race carries on."""
     role = checked_role(role)
     bind.execute(
         text(
             "DO $$ BEGIN "  # noqa: S608 - role checked by checked_role
             f"IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN "
-            f"CREATE ROLE {role} NOLOGIN; END IF; END $$"
+            f"CREATE ROLE {role} NOLOGIN; END IF; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         )
     )
+
+
+def create_app_role(bind: Connection, role: str) -> None:
+    role = checked_role(role)
+    ensure_role(bind, role)
     bind.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
     bind.execute(
         text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, abort, g
 from sqlalchemy import select
 
@@ -14,9 +16,20 @@ SLUG_PATTERN = r"[a-z][a-z0-9-]{1,39}"
 RESERVED_SLUGS = frozenset({"platform", "api", "static", "publik", "login", "logout", "health"})
 
 
-def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", **options) -> Blueprint:
-    """A blueprint whose every URL lives under ``/<tenant_slug>`` (``options`` go
-    to ``Blueprint``, e.g. the package's own ``template_folder``)."""
+def _guard_every_page(bp: Blueprint, guard: Guard | None) -> None:
+    """Run ``guard`` (e.g. ``login_required``, ``admin_required``) before every view of ``bp``."""
+    if guard is not None:
+        bp.before_request(guard(lambda: None))
+
+
+Guard = Callable[[Callable[[], None]], Callable[[], object]]
+
+
+def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", *, guard: Guard | None = None,
+                     **options) -> Blueprint:
+    """A blueprint whose every URL lives under ``/<tenant_slug>``; ``guard``
+    protects every page of it (a sign-in or role decorator); ``options`` go to
+    ``Blueprint``, e.g. the package's own ``template_folder``."""
     bp = Blueprint(name, import_name, url_prefix=f"/<tenant_slug>{url_prefix}", **options)
 
     @bp.url_value_preprocessor
@@ -33,10 +46,11 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", **option
         if "tenant_slug" not in values and getattr(g, "tenant", None) is not None:
             values["tenant_slug"] = g.tenant.slug
 
+    _guard_every_page(bp, guard)  # after the tenant is bound: guards check the tenant's sign-in
     return bp
 
 
-def platform_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+def platform_blueprint(name: str, import_name: str, url_prefix: str, *, guard: Guard | None = None) -> Blueprint:
     """A blueprint for platform operators: explicitly crosses tenants."""
     bp = Blueprint(name, import_name, url_prefix=url_prefix)
 
@@ -44,6 +58,7 @@ def platform_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprin
     def _cross_tenants(endpoint, values) -> None:  # noqa: ARG001
         context.activate_all_tenants("platform operator pages")
 
+    _guard_every_page(bp, guard)
     return bp
 
 

@@ -56,14 +56,9 @@ from app.tenancy import tenant_rules, tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
 
-bp = tenant_blueprint("penilaian", __name__, "/penilaian", template_folder="templates")
+bp = tenant_blueprint("penilaian", __name__, "/penilaian", template_folder="templates", guard=login_required)
 register_link("evaluation", "penilaian.detail", "evaluation_id")
 
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs a signed-in member of the tenant."""
 
 
 def _load(evaluation_id: int) -> Evaluation:

@@ -23,16 +23,11 @@ from app.skp.realisation.services import indicator_of_plan, sub_periods
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import form_status, perform
 
-bp = tenant_blueprint("feedback", __name__, "/skp", template_folder="templates")
+bp = tenant_blueprint("feedback", __name__, "/skp", template_folder="templates", guard=login_required)
 register_link("plan-dialog", "feedback.dialog", "plan_id")
 register_link("feedback-message", "feedback.dialog", values=feedback.message_link_values)
 register_link("plan-sessions", "feedback.sessions", "plan_id")
 
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs a signed-in user of this tenant."""
 
 
 @bp.app_context_processor

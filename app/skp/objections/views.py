@@ -30,7 +30,7 @@ from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
 from app.web.forms import form_status, perform
 
-keberatan = tenant_blueprint("keberatan", __name__, "/keberatan", template_folder="templates")
+keberatan = tenant_blueprint("keberatan", __name__, "/keberatan", template_folder="templates", guard=login_required)
 register_link("objection", "keberatan.detail", "objection_id")
 
 OBJECTION_STATUS_LABELS = {
@@ -39,11 +39,6 @@ OBJECTION_STATUS_LABELS = {
 }
 register_labels(OBJECTION_STATUS_LABELS)
 
-
-@keberatan.before_request
-@login_required
-def _signed_in():
-    """Every page here needs a signed-in user of this tenant."""
 
 
 @keberatan.app_context_processor

@@ -25,13 +25,8 @@ from app.tenancy import tenant_rules, tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import form_status, perform
 
-bp = tenant_blueprint("periods", __name__, "/admin/periode", template_folder="templates")
+bp = tenant_blueprint("periods", __name__, "/admin/periode", template_folder="templates", guard=admin_required)
 
-
-@bp.before_request
-@admin_required
-def _admins_only():
-    """Every page here is for the admin instansi."""
 
 
 def _year_or_404(period_id: int) -> Period:

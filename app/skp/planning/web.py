@@ -21,14 +21,9 @@ from app.skp.planning.forms import ActionForm, AttachmentsForm, review_form
 from app.skp.planning.models import Plan
 from app.tenancy.web import tenant_blueprint
 
-bp = tenant_blueprint("skp", __name__, "/skp", template_folder="templates")
+bp = tenant_blueprint("skp", __name__, "/skp", template_folder="templates", guard=login_required)
 register_link("plan", "skp.plan_view", "plan_id")
 
-
-@bp.before_request
-@login_required
-def _signed_in_only():
-    """Every page here needs a signed-in account of this tenant."""
 
 
 @bp.context_processor

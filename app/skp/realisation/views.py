@@ -36,17 +36,12 @@ from app.tenancy import tenant_rules
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, add_error, perform
 
-bp = tenant_blueprint("realisasi", __name__, "/skp", template_folder="templates")
+bp = tenant_blueprint("realisasi", __name__, "/skp", template_folder="templates", guard=login_required)
 register_link("realisation", "realisasi.edit", values=realisation_service.link_values)
 
 # Downloads: the browser must neither guess nor run anything.
 DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs a signed-in user of this tenant."""
 
 
 def _viewable_plan(plan_id: int) -> Plan:

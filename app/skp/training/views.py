@@ -26,14 +26,9 @@ from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
 from app.web.forms import ConfirmForm, add_error, form_status, perform
 
-pelatihan = tenant_blueprint("pelatihan", __name__, "/pelatihan", template_folder="templates")
+pelatihan = tenant_blueprint("pelatihan", __name__, "/pelatihan", template_folder="templates", guard=login_required)
 register_link("training", "pelatihan.mine")
 
-
-@pelatihan.before_request
-@login_required
-def _signed_in():
-    """Every page here needs a signed-in user of this tenant."""
 
 
 TRAINING_STATUS_LABELS = {
