@@ -200,3 +200,30 @@ def test_unread_count_is_one_query(app, client, cycle):
     counting = [s for s in statements if "count(" in s.lower() and "notification" in s.lower()]
     # One for the top bar (cached for the page), one for the pager's total.
     assert len(counting) == 2
+
+
+def test_the_final_evaluation_notice_is_e_mailed_too(app, client, smtp_sink, monkeypatch):
+    """Every kind a person receives goes out by e-mail (issue #8 item 3: the
+    'your evaluation is final' notice used to bypass notify and was never mailed)."""
+    from app import models as m
+    from tests.test_skp_evaluation import _behaviours, _finalise, _plan, _rate, _setup, _start
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_sink.server_address[1])
+    with app.app_context():
+        o = _setup("sawahlunto")
+        ids = _plan(o, [("KES-01", "Pelayanan kesehatan", "kuantitas", "higher", "layanan", 600, 600)],
+                    {0: {1: 150}})
+        with tenant_scope(o.tenant):
+            db.session.get(m.Employee, o.pegawai_id).email = "pegawai@sawahlunto.go.id"
+            db.session.commit()
+        db.session.remove()
+    login(client, "sawahlunto", "penilai")
+    evaluation_id = _start(client, "sawahlunto", ids["plan_id"], ids["periods"][1])
+    assert _rate(client, "sawahlunto", evaluation_id, **_behaviours(100)).status_code == 302
+    assert _finalise(client, "sawahlunto", evaluation_id).status_code == 302
+    mails = [mail["data"] for mail in smtp_sink.messages if mail["rcpt"] == ["pegawai@sawahlunto.go.id"]]
+    final = [data for data in mails if "telah final" in data]
+    assert len(final) == 1
+    assert f"http://localhost/sawahlunto/penilaian/{evaluation_id}" in final[0]
+    assert any("/sawahlunto/pelatihan/" in data for data in mails)  # the training it led to, mailed as well

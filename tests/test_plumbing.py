@@ -195,3 +195,33 @@ def test_notify_reaches_each_active_account_once_and_stores_what_it_is_about(app
         assert (note.about_kind, note.about_id) == ("evaluation", 42)
         assert note.link == "/kota-a/penilaian/42"
         db.session.remove()
+
+
+# --- a region whose rules are broken (degraded start-up) ------------------------------
+
+
+def test_only_the_broken_regions_tenants_see_rules_unavailable(app, database_url, two_tenants):
+    from app.tenancy import all_tenants, tenant_rules
+    from app.tenancy.web import tenant_blueprint
+    from tests.test_regions_integrator import BROKEN, _plugin
+
+    degraded = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "REGIONS_STRICT": False,
+                                      "EXTRA_REGION_PLUGINS": [_plugin(BROKEN)]})
+    probe = tenant_blueprint("rules_probe", __name__, "/aturan-uji")
+
+    @probe.route("/")
+    def rule_set_name():
+        return tenant_rules().rule_set.name
+
+    degraded.register_blueprint(probe)
+    with degraded.app_context(), all_tenants("a tenant on the broken rule set"):
+        db.session.add(Tenant(slug="kota-rusak", name="Kota Rusak", level="kota", province="Uji",
+                              rule_set_code=BROKEN.code, settings={}))
+        db.session.commit()
+        db.session.remove()
+    client = degraded.test_client()
+    broken = client.get("/kota-rusak/aturan-uji/")
+    assert broken.status_code == 503
+    assert "Aturan daerah tidak tersedia" in broken.get_data(as_text=True)
+    healthy = client.get("/kota-a/aturan-uji/")
+    assert healthy.status_code == 200 and healthy.get_data(as_text=True)
