@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -178,7 +179,7 @@ def lodge(user: User, evaluation: Evaluation, reasons: str, today: date | None =
         raise Invalid(_(
             "Batas waktu pengajuan keberatan sudah lewat: paling lambat %(deadline)s "
             "(%(days)d hari sejak hasil penilaian diterima).",
-            deadline=deadline.strftime("%d-%m-%Y"), days=window_days()))
+            deadline=format_date(deadline, "dd-MM-yyyy"), days=window_days()))
     reasons = (reasons or "").strip()
     if len(reasons) < 10:
         raise Invalid(_("Tuliskan alasan keberatan (paling sedikit 10 karakter)."), "reasons")
@@ -196,7 +197,7 @@ def lodge(user: User, evaluation: Evaluation, reasons: str, today: date | None =
     notify("objection.lodged",
            lambda: _("%(name)s mengajukan keberatan atas penilaian %(period)s; mohon diputuskan paling lambat %(due)s.",
                      name=evaluation.plan.employee.name, period=evaluation.period.label,
-                     due=decision_deadline(objection).strftime("%d-%m-%Y")),
+                     due=format_date(decision_deadline(objection), "dd-MM-yyyy")),
            employees=[atasan.id], about=("objection", objection.id))
     return objection
 

@@ -58,7 +58,8 @@ def lock_plans(user: User, period: Period, lock_on: date | None = None,
     held = ""
     if consultation is not None:
         held = _("konsultasi indikator %(start)s s.d. %(end)s, %(n)d masukan",
-                 start=consultation.published_on.isoformat(), end=consultation.closes_on.isoformat(),
+                 start=format_date(consultation.published_on, "dd-MM-yyyy"),
+                 end=format_date(consultation.closes_on, "dd-MM-yyyy"),
                  n=consultation.comments_received)
     reason = "; ".join(part for part in ((note or "").strip(), held) if part) or None
     calendar.lock_plans(period, on, reason)
