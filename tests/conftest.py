@@ -82,7 +82,7 @@ def owner_engine(database_url):
 def app(database_url):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     return app
 
 

@@ -1,13 +1,12 @@
 """Admin instansi forms. Choices are filled per request from the tenant's data."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.org.models import PositionKind, UnitKind
 from app.org.nip import EmployeeType, Sex
-from app.web.forms import VersionedForm
+from app.web.forms import Form, VersionedForm
 
 UNIT_KIND_LABELS = {
     UnitKind.SEKRETARIAT: _l("Sekretariat"), UnitKind.DINAS: _l("Dinas"), UnitKind.BADAN: _l("Badan"),
@@ -59,7 +58,7 @@ class UserForm(VersionedForm):
                              description=_l("Kosongkan untuk tidak mengubah. Akun baru tanpa kata sandi belum bisa masuk."))
 
 
-class ActingForm(FlaskForm):
+class ActingForm(Form):
     employee_nip = StringField(_l("NIP pegawai yang ditunjuk"), validators=[DataRequired(), Length(max=25)])
     kind = SelectField(_l("Jenis"), choices=[("plt", _l("Plt (jabatan kosong)")), ("plh", _l("Plh (pejabat berhalangan)"))])
     starts_on = StringField(_l("Mulai (YYYY-MM-DD)"), validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}-\d{2}$")])

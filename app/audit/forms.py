@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.audit.labels import OBJECT_TYPE_LABELS
+from app.web.forms import Form
 
 
-class TrailFilterForm(FlaskForm):
+class TrailFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.web.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired()])
     new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(

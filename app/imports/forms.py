@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 
 from app.imports.kinds import SPECS
+from app.web.forms import Form
 
 ALLOWED_EXTENSIONS = ["csv", "xlsx"]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     kind = SelectField(_l("Jenis data"), choices=[(kind.value, spec.label) for kind, spec in SPECS.items()])
     file = FileField(
         _l("Berkas CSV atau XLSX"),

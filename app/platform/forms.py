@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.tenancy.models import TenantLevel
+from app.web.forms import Form
 
 LEVEL_LABELS = {
     TenantLevel.PROVINSI: _l("Provinsi"), TenantLevel.KOTA: _l("Kota"),
@@ -11,7 +11,7 @@ LEVEL_LABELS = {
 }
 
 
-class TenantForm(FlaskForm):
+class TenantForm(Form):
     slug = StringField(_l("Slug (alamat)"), validators=[DataRequired(), Length(max=40)],
                        description=_l("Contoh: sawahlunto → /sawahlunto/"))
     name = StringField(_l("Nama pemerintah daerah"), validators=[DataRequired(), Length(max=200)])

@@ -7,7 +7,6 @@ PermenPANRB 14/2017 (answers 1–4, worst to best, per element).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -20,6 +19,7 @@ from app.publik.models import (
     PublicationKind,
     RespondentSex,
 )
+from app.web.forms import Form
 
 ELEMENT_NAMES = {
     "U1": _l("Persyaratan"),
@@ -109,7 +109,7 @@ def _element_field(number: int) -> RadioField:
                       validators=[InputRequired(message=_l("Pilih salah satu jawaban."))])
 
 
-class SurveyForm(HoneypotMixin, FlaskForm):
+class SurveyForm(HoneypotMixin, Form):
     u1 = _element_field(1)
     u2 = _element_field(2)
     u3 = _element_field(3)
@@ -134,7 +134,7 @@ class SurveyForm(HoneypotMixin, FlaskForm):
         return tuple(f.data for f in self.element_fields)
 
 
-class ComplaintForm(HoneypotMixin, FlaskForm):
+class ComplaintForm(HoneypotMixin, Form):
     category = SelectField(_l("Jenis pengaduan"), choices=_blank(CATEGORY_LABELS),
                            validators=[DataRequired(message=_l("Pilih jenis pengaduan."))])
     employee_id = SelectField(_l("Petugas yang diadukan (tidak wajib)"), coerce=_optional_int,
@@ -148,14 +148,14 @@ class ComplaintForm(HoneypotMixin, FlaskForm):
                                          "Hanya dilihat oleh petugas pengelola pengaduan."))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     code = StringField(_l("Kode pelacakan"), validators=[DataRequired(message=_l("Masukkan kode pelacakan.")),
                                                          Length(max=30)])
 
 
 # --- admin ----------------------------------------------------------------------------------
 
-class TriageForm(FlaskForm):
+class TriageForm(Form):
     category = SelectField(_l("Jenis pengaduan"), choices=[(k.value, v) for k, v in CATEGORY_LABELS.items()])
     unit_id = SelectField(_l("Unit kerja"), coerce=_optional_int, validate_choice=False,
                           validators=[DataRequired(message=_l("Pilih unit kerja."))])
@@ -164,7 +164,7 @@ class TriageForm(FlaskForm):
                                    validators=[Optional(), Length(max=2000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     unit_id = SelectField(_l("Ditugaskan ke unit"), coerce=_optional_int, validate_choice=False,
                           validators=[DataRequired(message=_l("Pilih unit kerja."))])
     employee_id = SelectField(_l("Petugas penanggung jawab (tidak wajib)"), coerce=_optional_int,
@@ -172,31 +172,31 @@ class AssignForm(FlaskForm):
     note = TextAreaField(_l("Catatan internal"), validators=[Optional(), Length(max=2000)])
 
 
-class RespondForm(FlaskForm):
+class RespondForm(Form):
     public_message = TextAreaField(_l("Jawaban untuk pelapor"), validators=[
         DataRequired(message=_l("Tuliskan jawaban.")), Length(max=4000)])
     note = TextAreaField(_l("Catatan internal"), validators=[Optional(), Length(max=2000)])
 
 
-class FindingForm(FlaskForm):
+class FindingForm(Form):
     substantiated = SelectField(_l("Hasil pemeriksaan"), choices=[
         ("1", _l("Terbukti")), ("0", _l("Tidak terbukti"))])
     note = TextAreaField(_l("Catatan internal"), validators=[Optional(), Length(max=2000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     public_message = TextAreaField(_l("Pesan penutup untuk pelapor (tidak wajib)"),
                                    validators=[Optional(), Length(max=4000)])
     note = TextAreaField(_l("Catatan internal"), validators=[Optional(), Length(max=2000)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     kind = SelectField(_l("Yang diterbitkan"), choices=[(k.value, v) for k, v in PUBLICATION_LABELS.items()])
     year = IntegerField(_l("Tahun"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     quarter = SelectField(_l("Periode"), choices=QUARTER_LABELS, coerce=int)
 
 
-class PublikSettingsForm(FlaskForm):
+class PublikSettingsForm(Form):
     min_group_size = IntegerField(_l("Ukuran kelompok terkecil yang ditampilkan"), validators=[
         InputRequired(), NumberRange(min=2, max=50)],
         description=_l("Kelompok yang lebih kecil ditampilkan sebagai \"<n\" di halaman publik."))

@@ -34,7 +34,12 @@ from app.extensions import db
 from app.web.errors import stale_message
 
 
-class VersionedForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form in the application: the one place where input
+    rules that hold for every field of every form live (see its validate)."""
+
+
+class VersionedForm(Form):
     """Carries the edited object's version: a save from a stale form is refused."""
 
     version = HiddenField()
@@ -52,7 +57,7 @@ class VersionedForm(FlaskForm):
             return -1
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a POST button with its CSRF token."""
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.skp.evaluation.entries import RatingData
-from app.web.forms import VersionedForm
+from app.web.forms import Form, VersionedForm
 
 EXPECTATION_LABELS = {
     "di_atas": _l("Di atas ekspektasi"),
@@ -99,7 +98,7 @@ def rating_data(form: RatingForm) -> RatingData:
     )
 
 
-class PeerRatingForm(FlaskForm):
+class PeerRatingForm(Form):
     behaviour_fields: list[tuple[str, str, str]] = []
 
 
@@ -120,9 +119,9 @@ class FinaliseForm(VersionedForm):
     """The finalise button: the evaluation's version rides along."""
 
 
-class OrganisationPredikatForm(FlaskForm):
+class OrganisationPredikatForm(Form):
     organisation_predikat = SelectField(_l("Predikat organisasi unit"), validate_choice=True)
 
 
-class ReapplyForm(FlaskForm):
+class ReapplyForm(Form):
     reason = TextAreaField(_l("Alasan"), validators=[Optional(), Length(max=1000)])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.web.forms import Form
 
 
 def _optional_int(value):
@@ -15,14 +16,14 @@ def _optional_int(value):
         return None
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(_l("Pesan"), validators=[DataRequired(message=_l("Tulis pesan terlebih dahulu.")),
                                                    Length(max=5000)])
     result_id = HiddenField()
     indicator_id = HiddenField()
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     held_on = DateField(_l("Tanggal sesi"), validators=[DataRequired(message=_l("Isi tanggal sesi (YYYY-MM-DD)."))])
     face_to_face = BooleanField(_l("Tatap muka"), default=True)
     period_id = SelectField(_l("Periode"), coerce=_optional_int, validate_choice=False)

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.web.forms import Form
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class LodgeObjectionForm(FlaskForm):
+class LodgeObjectionForm(Form):
     reasons = TextAreaField(
         _l("Alasan keberatan"),
         validators=[DataRequired(message=_l("Tuliskan alasan keberatan.")), Length(min=10, max=5000)],
         description=_l("Jelaskan bagian penilaian yang Anda keberatan dan alasannya; lampirkan rujukan bila ada."))
 
 
-class DecideObjectionForm(FlaskForm):
+class DecideObjectionForm(Form):
     outcome = RadioField(_l("Keputusan"), choices=[("upheld", _l("Hasil penilaian tetap")),
                                                    ("changed", _l("Hasil penilaian diubah"))],
                          validators=[DataRequired(message=_l("Pilih keputusan."))])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
@@ -15,14 +14,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.skp.planning.labels import ASPECT_LABELS, DIRECTION_LABELS, KIND_LABELS
-from app.web.forms import VersionedForm
+from app.web.forms import Form, VersionedForm
 
 
 def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class NewPlanForm(FlaskForm):
+class NewPlanForm(Form):
     period_id = SelectField(_l("Tahun"), coerce=optional_int, validate_choice=False,
                             validators=[DataRequired(message=_l("Pilih tahun."))])
     copy_last_year = BooleanField(_l("Mulai dari SKP tahun sebelumnya (RHK dan IKI disalin; target dapat diubah)"))
@@ -88,7 +87,7 @@ class ReassignForm(VersionedForm):
                                                      Length(max=2000)])
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     period_id = SelectField(_l("Tahun"), coerce=optional_int, validate_choice=False,
                             validators=[DataRequired(message=_l("Pilih tahun."))])
     unit_id = SelectField(_l("Unit kerja (beserta sub-unitnya)"), coerce=optional_int, validate_choice=False)

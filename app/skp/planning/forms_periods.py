@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.periods.services import MAX_YEAR, MIN_YEAR
+from app.web.forms import Form
 
 
-class OpenYearForm(FlaskForm):
+class OpenYearForm(Form):
     year = IntegerField(_l("Tahun"), validators=[DataRequired(message=_l("Isi tahun.")),
                                                  NumberRange(min=MIN_YEAR, max=MAX_YEAR)])
     plans_lock_on = DateField(_l("SKP terkunci mulai tanggal"), validators=[Optional()],
@@ -18,13 +18,13 @@ class OpenYearForm(FlaskForm):
     evaluation_due_on = DateField(_l("Batas penilaian"), validators=[Optional()])
 
 
-class DatesForm(FlaskForm):
+class DatesForm(Form):
     plans_lock_on = DateField(_l("SKP terkunci mulai tanggal"), validators=[Optional()],
                               description=_l("Kosongkan bila belum ditetapkan."))
     evaluation_due_on = DateField(_l("Batas penilaian"), validators=[Optional()])
 
 
-class LockForm(FlaskForm):
+class LockForm(Form):
     """Lock plans now. The consultation fields feed the rule set's check
     (e.g. Sawahlunto: indicators discussed with employees before they apply)."""
 

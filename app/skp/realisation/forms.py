@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.web.forms import VersionedForm
+from app.web.forms import Form, VersionedForm
 
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|[+-]?\d*\.\d+|[+-]?\d+")
 
@@ -51,18 +50,18 @@ class RealisationForm(VersionedForm):
         return parse_number(self.value.data)  # type: ignore[return-value]
 
 
-class EvidenceFileForm(FlaskForm):
+class EvidenceFileForm(Form):
     file = FileField(_l("Berkas bukti dukung"),
                      description=_l("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT."))
 
 
-class EvidenceLinkForm(FlaskForm):
+class EvidenceLinkForm(Form):
     url = StringField(_l("Alamat tautan"), validators=[Length(max=1000)],
                       description=_l("Alamat lengkap yang diawali https://"))
     title = StringField(_l("Keterangan tautan (opsional)"), validators=[Optional(), Length(max=200)])
 
 
-class EvidenceReviewForm(FlaskForm):
+class EvidenceReviewForm(Form):
     decision = RadioField(_l("Hasil pemeriksaan"), choices=[("accept", _l("Terima")), ("reject", _l("Tolak"))],
                           validators=[DataRequired(message=_l("Pilih terima atau tolak."))])
     note = TextAreaField(_l("Catatan untuk pegawai"), validators=[Optional(), Length(max=2000)])

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.web.forms import Form
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class TrainingStatusForm(FlaskForm):
+class TrainingStatusForm(Form):
     status = SelectField(_l("Status baru"), validate_choice=False)
     course_id = SelectField(_l("Pelatihan dari katalog"), coerce=_optional_int, validate_choice=False)
     note = StringField(_l("Catatan (opsional)"), validators=[Optional(), Length(max=500)])
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Nama pelatihan"), validators=[DataRequired(), Length(max=200)])
     provider = StringField(_l("Penyelenggara"), validators=[Optional(), Length(max=200)])
