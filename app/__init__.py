@@ -51,7 +51,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.tenancy.web import init_tenancy
     from app.web.errors import init_errors
     from app.web.filters import init_filters
+    from app.web.numbers import init_bounded_input
 
+    init_bounded_input(app)  # before any route: <int:...> ids and query integers are bounded
     init_tenancy(app)
     csrf.init_app(app)
     init_auth(app)

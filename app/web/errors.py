@@ -12,6 +12,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -61,6 +62,15 @@ def stale_message() -> str:
     return _("Data ini diubah oleh orang lain sejak Anda membukanya. Muat ulang lalu ulangi perubahan Anda.")
 
 
+def duplicate_message() -> str:
+    return _("Data tidak dapat disimpan karena bentrok dengan data lain (mungkin baru saja disimpan orang lain). "
+             "Muat ulang lalu periksa kembali.")
+
+
+def out_of_range_message() -> str:
+    return _("Isian tidak dapat disimpan: ada nilai yang terlalu panjang atau di luar jangkauan.")
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
@@ -72,6 +82,21 @@ def init_errors(app: Flask) -> None:
     def _stale(exc: StaleDataError):
         db.session.rollback()
         return render_error(409, _titles()[409], stale_message(), Stale.kind)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        # Outside perform(): the same answer, as a page. The statement's
+        # parameters (personal data) are not logged.
+        db.session.rollback()
+        log.warning("Integrity error on %s %s (constraint %s)", request.method, request.path,
+                    getattr(getattr(exc.orig, "diag", None), "constraint_name", None))
+        return render_error(409, _titles()[409], duplicate_message(), "conflict")
+
+    @app.errorhandler(DataError)
+    def _data(exc: DataError):
+        db.session.rollback()
+        log.warning("Data error on %s %s", request.method, request.path)
+        return render_error(422, _titles()[422], out_of_range_message(), "invalid")
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):

@@ -11,7 +11,8 @@ A form view reads like this::
     return render_template("admin/unit_form.html", form=form), form_status(form, done)
 
 ``perform`` calls the service, commits, flashes and redirects; when the
-service raises ``Invalid`` or ``Conflict`` it rolls back and puts the message
+service raises ``Invalid`` or ``Conflict`` (or the database refuses the
+data: an ``IntegrityError`` or ``DataError``) it rolls back and puts the message
 on the form (on its field when the error names one) so the page re-renders
 with the input kept. ``Forbidden`` and ``NotFound`` go on to the application's
 error handler (a 403/404 page), after the rollback.
@@ -23,20 +24,58 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect
+from flask import flash, redirect, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Stale
 from app.extensions import db
-from app.web.errors import stale_message
+from app.web.errors import duplicate_message, out_of_range_message, stale_message
+from app.web.input_rules import apply_input_rules
+from app.web.wtforms_messages import form_messages, translate
 
 
 class Form(FlaskForm):
     """The base of every form in the application: the one place where input
-    rules that hold for every field of every form live (see its validate)."""
+    rules that hold for every field of every form live (``app.web.input_rules``:
+    finite, bounded numbers and ids, dates in range, text without control
+    characters and with a maximum length), checked before the field's own
+    validators. WTForms' own messages come in the user's language
+    (``app.web.wtforms_messages``); descriptions and labels are plain text."""
+
+    class Meta:
+        def get_translations(self, form):
+            return form_messages
+
+        def wrap_formdata(self, form, formdata):
+            # An HTML form reads form-encoded bodies only: a JSON body (which
+            # Flask-WTF would read, with non-text values) is an empty submission.
+            if formdata is _Auto and _is_submitted() and request.is_json and not request.form and not request.files:
+                return ImmutableMultiDict()
+            return super().wrap_formdata(form, formdata)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            # Lazy strings render as markup in Jinja (they define __html__):
+            # plain strings are escaped wherever a template shows them.
+            if field.description:
+                field.description = str(field.description)
+            if field.label is not None and field.label.text is not None:
+                field.label.text = str(field.label.text)
+
+    def validate(self, extra_validators=None) -> bool:
+        apply_input_rules(self)
+        valid = super().validate(extra_validators)
+        csrf_field = getattr(self, "csrf_token", None)
+        if csrf_field is not None and getattr(csrf_field, "errors", None):
+            csrf_field.errors = [translate(str(error)) for error in csrf_field.errors]
+        return valid
 
 
 class VersionedForm(Form):
@@ -112,6 +151,16 @@ def perform(form: FlaskForm | None, action: Callable[[], Any], *,
     except Invalid as exc:
         db.session.rollback()
         add_error(form, exc)
+        return Outcome(False, status=422)
+    except IntegrityError:
+        # Two people saving the same thing at once: the database's unique and
+        # foreign-key constraints have the last word.
+        db.session.rollback()
+        add_error(form, duplicate_message())
+        return Outcome(False, status=409)
+    except DataError:
+        db.session.rollback()
+        add_error(form, out_of_range_message())
         return Outcome(False, status=422)
     if success is not None:
         flash(success(value) if callable(success) else success, "success")
