@@ -22,6 +22,10 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'kinerja.db'}"
@@ -45,12 +49,31 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
 
-    # Failed sign-ins: after LOGIN_MAX_FAILURES within LOGIN_WINDOW seconds for one
-    # account (or LOGIN_MAX_FAILURES_PER_CLIENT from one client) further attempts
-    # are refused until the window has passed.
+    # Failed sign-ins (app/auth/throttle.py, docs/operations.md): after
+    # LOGIN_MAX_FAILURES failures of one account from one client, that client
+    # waits LOGIN_DELAY_BASE seconds before its next try, doubling with every
+    # further failure up to LOGIN_DELAY_MAX; other clients are not affected.
+    # LOGIN_MAX_FAILURES_PER_CLIENT failures from one client within LOGIN_WINDOW
+    # seconds stop it in that realm (one tenant, or the platform) only.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_DELAY_BASE = 30
+    LOGIN_DELAY_MAX = 15 * 60
     LOGIN_MAX_FAILURES_PER_CLIENT = 30
-    LOGIN_WINDOW = 15 * 60
+    LOGIN_WINDOW = 60 * 60
+    # Two-step sign-in (TOTP) is mandatory for platform operators unless this
+    # is off; a tenant makes it mandatory for its admins itself. The issuer is
+    # the name authenticator apps show; the password step is good this long.
+    PLATFORM_TWO_FACTOR_REQUIRED = True
+    TWO_FACTOR_ISSUER = "Kinerja"
+    TWO_FACTOR_PENDING_SECONDS = 5 * 60
+
+    # The address citizens and e-mail recipients reach the app at, e.g.
+    # "https://kinerja.example.go.id": every link that leaves the app (QR codes,
+    # posters, e-mail) is built from it, never from the request's Host header.
+    # TRUSTED_HOSTS lists the host names requests may carry (others get 400);
+    # unset, it is the host of PUBLIC_BASE_URL (app/security.py).
+    PUBLIC_BASE_URL: str | None = None
+    TRUSTED_HOSTS: list[str] | None = None
 
     # Argon2id parameters, at or above OWASP ASVS 5.0 (t=2, m=19 MiB, p=1).
     ARGON2_TIME_COST = 2
@@ -103,6 +126,12 @@ class Config:
             values["UPLOAD_ROOT"] = upload_root
         if hops := os.environ.get("PROXY_HOPS"):
             values["PROXY_HOPS"] = int(hops)
+        if base_url := os.environ.get("PUBLIC_BASE_URL"):
+            values["PUBLIC_BASE_URL"] = base_url
+        if hosts := os.environ.get("TRUSTED_HOSTS"):
+            values["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
+        if "PLATFORM_TWO_FACTOR_REQUIRED" in os.environ:
+            values["PLATFORM_TWO_FACTOR_REQUIRED"] = _flag(os.environ["PLATFORM_TWO_FACTOR_REQUIRED"])
         if redis_url := os.environ.get("REDIS_URL"):
             values["REDIS_URL"] = redis_url
         for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):
@@ -131,6 +160,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     JOBS_INLINE = True
+    # Tests sign operators in with a password only; tests/test_two_factor.py turns it on.
+    PLATFORM_TWO_FACTOR_REQUIRED = False
     # Let unexpected exceptions reach the test instead of the 500 page.
     PROPAGATE_UNEXPECTED = True
 

@@ -90,16 +90,84 @@ def test_session_is_renewed_at_sign_in(client, two_tenants):
     assert _session_cookie(client) != before
 
 
+def _age_failures(app, seconds: int) -> None:
+    """Pretend the recorded failed sign-ins happened ``seconds`` earlier."""
+    from datetime import timedelta
+
+    from app.auth.models import LoginAttempt
+
+    with app.app_context():
+        for attempt in db.session.scalars(select(LoginAttempt)):
+            attempt.attempted_at -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def _client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
 def test_repeated_failures_are_throttled(app, client, two_tenants):
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert login(client, "kota-a", "pegawai", "Salah-Sandi-1").status_code == 200
-    # Now even the right password is refused, for known and unknown users alike.
-    assert login(client, "kota-a", "pegawai").status_code == 429
+    # From this client the account now waits, whatever password is given
+    # (issue #9: it is no longer locked for everyone, see below) …
+    throttled = login(client, "kota-a", "pegawai")
+    assert throttled.status_code == 429
+    assert "Tunggu" in throttled.get_data(as_text=True)
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         login(client, "kota-a", "hantu", "Salah-Sandi-1")
     assert login(client, "kota-a", "hantu", "Salah-Sandi-1").status_code == 429
     # Another account is not locked by someone hammering this one.
     assert login(client, "kota-a", "penilai").status_code == 302
+
+
+def test_failures_cannot_lock_the_owner_out(app, two_tenants):
+    attacker = _client_at(app, "203.0.113.66")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 3):
+        login(attacker, "kota-a", "pegawai", "Salah-Sandi-1")
+    assert login(attacker, "kota-a", "pegawai").status_code == 429
+    # The owner, signing in from their own browser, gets in …
+    assert login(_client_at(app, "198.51.100.5"), "kota-a", "pegawai").status_code == 302
+    # … and the platform operator too, while someone guesses at the operator account.
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1):
+        login(attacker, None, "operator", "Salah-Sandi-1")
+    assert login(attacker, None, "operator").status_code == 429
+    assert login(_client_at(app, "198.51.100.6"), None, "operator").status_code == 302
+
+
+def test_the_right_password_gets_in_after_a_pause_and_the_delays_grow(app, two_tenants):
+    from app.auth import throttle
+
+    client = _client_at(app, "198.51.100.7")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client, "kota-a", "pegawai", "Salah-Sandi-1")
+    assert login(client, "kota-a", "pegawai").status_code == 429
+    first = app.config["LOGIN_DELAY_BASE"]
+    _age_failures(app, first + 1)
+    # One more failure after the pause doubles the next wait.
+    assert login(client, "kota-a", "pegawai", "Salah-Sandi-1").status_code == 200
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.7"}):
+        wait = throttle.retry_after("kota-a", "pegawai")
+    assert first < wait <= 2 * first
+    assert login(client, "kota-a", "pegawai").status_code == 429
+    _age_failures(app, 2 * first + 1)
+    assert login(client, "kota-a", "pegawai").status_code == 302
+    # Success forgets this client's failures for the account.
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.7"}):
+        assert throttle.retry_after("kota-a", "pegawai") == 0
+
+
+def test_the_per_client_limit_is_per_realm(app, two_tenants, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_CLIENT", 4)
+    office = _client_at(app, "203.0.113.50")
+    for name in ("a1", "a2", "a3", "a4"):
+        login(office, "kota-a", name, "Salah-Sandi-1")
+    assert login(office, "kota-a", "penilai").status_code == 429
+    # The same address signs in elsewhere: another tenant and the platform.
+    assert login(office, "kota-b", "penilai").status_code == 302
+    assert login(_client_at(app, "203.0.113.50"), None, "operator").status_code == 302
 
 
 def test_post_without_csrf_token_is_refused(client, two_tenants):
@@ -142,7 +210,8 @@ def test_cookies_and_security_headers(client, two_tenants):
 def test_production_cookies_are_secure(database_url):
     from app import create_app
 
-    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 32})
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 32,
+                                    "PUBLIC_BASE_URL": "https://kinerja.example.go.id"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -206,3 +275,24 @@ def test_forwarded_client_address_is_used_only_behind_a_trusted_proxy(database_u
         seen[hops] = app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
     assert seen[0] != "203.0.113.9"  # nobody trusted: a client cannot fake its address
     assert seen[1] == "203.0.113.9"
+
+
+# --- passwords (issue #9, item 13) ---------------------------------------------------
+
+def test_common_and_breached_passwords_are_refused(app_context, two_tenants):
+    from app.auth.passwords import password_problems
+
+    for weak in ("!!!!!!!!!!", "Password123", "qwertyuiop1", "\x00" * 12, "P@ssw0rd2024", "iloveyou12"):
+        assert password_problems(weak, "pegawai"), weak
+    for good in (PASSWORD, "Baru-Sekali-2027", "Sandi-Platform-2026", "Pertama-Sekali-2026"):
+        assert password_problems(good, "pegawai") == [], good
+
+
+def test_a_common_password_is_refused_when_changing_it(client, two_tenants):
+    login(client, "kota-a", "pegawai")
+    token = csrf_token(client, "/kota-a/akun/kata-sandi")
+    response = client.post("/kota-a/akun/kata-sandi", data={
+        "csrf_token": token, "current_password": PASSWORD,
+        "new_password": "Password123", "confirm": "Password123"})
+    assert response.status_code in (200, 422)
+    assert "terlalu umum" in response.get_data(as_text=True)

@@ -44,7 +44,6 @@ PARAM_OBJECTS = {
     "notification_id": lambda b: b.cycle.notification_id,
     "complaint_id": lambda b: b.publik["complaint_id"],
     "publication_id": lambda b: b.publik["publication_id"],
-    "tracking_code": lambda b: b.publik["tracking_code"],
     "follow_up_id": lambda b: b.publik["follow_up_id"],
 }
 # URL parameters that name no tenant object (the same for every tenant).
@@ -52,8 +51,7 @@ NON_OBJECT_PARAMS = {"kind": "pegawai"}
 # Reachable without signing in.
 PUBLIC_ENDPOINTS = {"static", "site.landing", "site.health", "auth.login", "platform_auth.login",
                     "publik.transparency_page", "publik.download", "publik.survey_units", "publik.survey",
-                    "publik.survey_thanks", "publik.complaint_new", "publik.complaint_sent", "publik.track",
-                    "publik.track_code"}
+                    "publik.survey_thanks", "publik.complaint_new", "publik.complaint_sent", "publik.track"}
 # They end the session the loop relies on; covered in test_auth.py.
 SKIPPED_ENDPOINTS = {"auth.logout", "platform_auth.logout"}
 # B's organisation data carries "Beta "; B's name may appear only where every

@@ -123,3 +123,14 @@ def test_first_admin_password_and_operator_come_from_the_cli(app):
     missing = runner.invoke(args=["accounts", "set-password", "tidak-ada", "admin"],
                             input="Sandi-Salor-2026\nSandi-Salor-2026\n")
     assert missing.exit_code != 0
+
+
+def test_web_onboarding_refuses_a_common_first_admin_password(app):
+    client = _operator_client(app)
+    token = csrf_token(client, "/platform/tenant/baru")
+    response = client.post("/platform/tenant/baru", data={
+        "csrf_token": token, "slug": "kota-lemah", "name": "Pemerintah Kota Lemah", "level": "kota",
+        "province": "P", "rule_set": "ambon", "locale": "id", "timezone": "Asia/Jakarta",
+        "admin_username": "admin", "admin_password": "Password123"})
+    assert response.status_code == 422
+    assert "terlalu umum" in response.get_data(as_text=True)

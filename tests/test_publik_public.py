@@ -140,8 +140,8 @@ def test_a_citizen_files_a_complaint_and_tracks_it(app, web):
     # The code is shown once only.
     assert client.get("/kota-a/publik/pengaduan/terkirim").status_code == 302
 
-    tracked = client.post("/kota-a/publik/lacak", data={"code": code.lower().replace("-", " ")})
-    page = client.get(tracked.location)
+    # The status page answers the POST itself: the code never goes into a URL (issue #9).
+    page = client.post("/kota-a/publik/lacak", data={"code": code.lower().replace("-", " ")})
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert "Diterima" in body and code in body
@@ -178,12 +178,12 @@ def test_tracking_codes_are_tenant_scoped_and_guessing_is_throttled(app, web, mo
     a, b = web
     code = file_complaint(_client(app), "kota-b", b.unit_id)
     client = _client(app, "198.51.100.20")
-    assert client.get(f"/kota-b/publik/lacak/{code.replace('-', '')}").status_code == 200
-    elsewhere = client.get(f"/kota-a/publik/lacak/{code.replace('-', '')}")
+    assert client.post("/kota-b/publik/lacak", data={"code": code}).status_code == 200
+    elsewhere = client.post("/kota-a/publik/lacak", data={"code": code})
     assert elsewhere.status_code == 404 and "tidak ditemukan" in elsewhere.get_data(as_text=True)
     monkeypatch.setitem(app.config, "PUBLIK_TRACK_FAILURES_PER_WINDOW", 3)
     guesser = _client(app, "198.51.100.99")
-    statuses = [guesser.get(f"/kota-a/publik/lacak/{complaints.new_tracking_code()}").status_code
+    statuses = [guesser.post("/kota-a/publik/lacak", data={"code": complaints.new_tracking_code()}).status_code
                 for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
 
@@ -196,6 +196,28 @@ def test_another_tenants_unit_is_not_found(app, web):
     assert client.get(f"/kota-a/publik/pengaduan?unit={b.unit_id}").status_code == 404
     assert "Beta" not in client.get("/kota-a/publik/survei").get_data(as_text=True)
     assert _count(app, SurveyResponse) == 0
+
+
+def test_the_tracking_code_never_reaches_a_url_and_the_status_is_not_cached(app, web):
+    a, _ = web
+    client = _client(app)
+    complaint_form_page = client.post(f"/kota-a/publik/pengaduan?unit={a.unit_id}", data=complaint_form())
+    assert complaint_form_page.status_code == 302 and "terkirim" in complaint_form_page.location
+    sent = client.get(complaint_form_page.location)
+    html = sent.get_data(as_text=True)
+    code = re.search(r'data-testid="tracking-code">([A-Z0-9-]+)<', html).group(1)
+    bare = code.replace("-", "")
+    # Every URL on the page (links and form targets) is free of the code.
+    for url in re.findall(r'(?:href|action)="([^"]*)"', html):
+        assert bare not in url.replace("-", "").upper(), url
+    # The old address with the code in it no longer exists.
+    assert client.get(f"/kota-a/publik/lacak/{bare}").status_code == 404
+    # The button on the page posts the code; the answer is the status page itself, never a redirect.
+    status = client.post("/kota-a/publik/lacak", data={"code": code})
+    assert status.status_code == 200 and status.location is None
+    assert "no-store" in status.headers["Cache-Control"]
+    assert status.headers.get("Pragma") == "no-cache"
+    assert "no-store" in sent.headers["Cache-Control"]
 
 
 # --- the transparency page ----------------------------------------------------------------------
@@ -228,12 +250,14 @@ def test_only_published_aggregates_are_shown_and_nothing_personal(app, web):
     with app.app_context(), all_tenants("test"):
         people = db.session.execute(select(Employee.name, Employee.nip)).all()
     pages = ["/kota-a/publik/", "/kota-a/publik/survei", f"/kota-a/publik/survei/{a.unit_id}",
-             "/kota-a/publik/pengaduan", "/kota-a/publik/lacak", f"/kota-a/publik/lacak/{code.replace('-', '')}"]
+             "/kota-a/publik/pengaduan", "/kota-a/publik/lacak"]
     html = public.get("/kota-a/publik/").get_data(as_text=True)
     pages += re.findall(r'href="(/kota-a/publik/unduh/\d+)"', html)
-    assert len(pages) >= 8
-    for url in pages:
-        response = public.get(url)
+    assert len(pages) >= 7
+    # The tracking status is the answer to a POST of the code (issue #9): checked with the others.
+    answers = [(url, public.get(url)) for url in pages]
+    answers.append(("POST /kota-a/publik/lacak", public.post("/kota-a/publik/lacak", data={"code": code})))
+    for url, response in answers:
         assert response.status_code == 200, url
         body = response.get_data(as_text=True)
         assert "warga@example.org" not in body, url

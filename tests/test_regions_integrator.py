@@ -131,6 +131,7 @@ def test_degraded_start_up_serves_other_regions_and_refuses_only_the_broken_rule
 
 def test_production_degrades_by_default():
     app = create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32,
+                                    "PUBLIC_BASE_URL": "https://kinerja.example.go.id",
                                     "EXTRA_REGION_PLUGINS": [_plugin(BROKEN)]})
     with app.app_context():
         assert [f.plugin for f in regions().faults] == ["plugin_rusak_bobot"]

@@ -12,6 +12,7 @@ from app import audit
 from app.auth.models import User
 from app.auth.passwords import password_problems
 from app.auth.services import deactivate_user, set_password
+from app.database import unique_or_invalid
 from app.errors import Invalid
 from app.extensions import db
 from app.org import services as org
@@ -48,8 +49,10 @@ def save_user(data: UserData, user: User | None = None) -> User:
             raise Invalid(" ".join(problems), "password")
     before = audit.snapshot(user) if user is not None else None
     user = user or User()
-    user.username, user.employee, user.is_admin = username, employee, bool(data.is_admin)
-    db.session.add(user)
+    # Another admin may take the username between the check above and this write.
+    with unique_or_invalid(_l("Nama pengguna %(name)s sudah dipakai.", name=username), "username"):
+        user.username, user.employee, user.is_admin = username, employee, bool(data.is_admin)
+        db.session.add(user)
     if data.password:
         # One entry for this save: it says a password was set, never which.
         set_password(user, data.password, audited=False)

@@ -19,6 +19,7 @@ class User(TenantScoped, UserMixin, db.Model):
 
     __tablename__ = "user_account"
     __tenant_optional__ = True
+    __audit_exclude__ = ("totp_last_step",)  # moves at every two-step sign-in
     __table_args__ = (
         UniqueConstraint("tenant_id", "username"),
         Index(
@@ -43,6 +44,11 @@ class User(TenantScoped, UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     password_changed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret (base32), when it was
+    # switched on, and the last time step accepted (a code is good only once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
 
     employee: Mapped[Employee | None] = relationship()
@@ -61,8 +67,26 @@ class User(TenantScoped, UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
+
     def __str__(self) -> str:
         return self.username
+
+
+class RecoveryCode(TenantScoped, db.Model):
+    """A one-time recovery code for two-step sign-in, stored as an Argon2id hash."""
+
+    __tablename__ = "recovery_code"
+    __tenant_optional__ = True
+    __table_args__ = (Index("ix_recovery_code_tenant_user", "tenant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    used_at: Mapped[datetime | None]
 
 
 class UserSession(TenantScoped, db.Model):

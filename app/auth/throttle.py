@@ -1,13 +1,27 @@
-"""Throttling repeated failed sign-ins, per account and per client.
+"""Throttling failed sign-ins without letting anyone lock an account's owner out.
 
-Keys are HMACs of the tenant slug + username and of the client address, so
-the table holds no readable personal data.
+OWASP ASVS 5.0 chapter 6 (V6.3.1, V6.1.1) asks for brute-force controls that
+do not enable malicious lock-out. Two limits, neither of which refuses the
+owner for long (docs/operations.md, "Sign-in throttling"):
+
+* per account **and** client: after ``LOGIN_MAX_FAILURES`` failures of one
+  account from one client, that client waits before its next try for this
+  account, ``LOGIN_DELAY_BASE`` seconds doubling with every further failure
+  (at most ``LOGIN_DELAY_MAX``). The owner signing in from another client is
+  not affected, and the right password after the pause gets in;
+* per client and realm (a tenant, or the platform): ``LOGIN_MAX_FAILURES_PER_CLIENT``
+  failures within ``LOGIN_WINDOW`` from one client stop that client trying
+  more accounts in that realm only, until the window has moved on.
+
+A throttled attempt checks no password (no oracle) and is not recorded. Keys
+are HMACs, so the table holds no readable personal data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from datetime import datetime, timedelta
 
 from flask import current_app, request
@@ -27,41 +41,62 @@ def account_key(realm: str, username: str) -> str:
     return _key("account", realm, username.strip().lower())
 
 
-def client_key() -> str:
-    return _key("client", request.remote_addr or "unknown")
+def client_key(realm: str | None = None) -> str:
+    """The client address; with a realm, within that realm only (a limit hit
+    at one tenant leaves the others alone). Without, for public-page limits."""
+    address = request.remote_addr or "unknown"
+    return _key("client", address) if realm is None else _key("client", realm, address)
 
 
 def _window_start() -> datetime:
     return utc_now() - timedelta(seconds=current_app.config["LOGIN_WINDOW"])
 
 
-def is_throttled(realm: str, username: str) -> bool:
+def delay_after(failures: int) -> int:
+    """Seconds to wait after ``failures`` failures of one account from one client."""
+    cfg = current_app.config
+    extra = failures - cfg["LOGIN_MAX_FAILURES"]
+    if extra < 0:
+        return 0
+    return min(cfg["LOGIN_DELAY_BASE"] * 2 ** min(extra, 30), cfg["LOGIN_DELAY_MAX"])
+
+
+def retry_after(realm: str, username: str) -> int:
+    """Seconds this client must wait before trying this account again (0: go ahead)."""
     cfg = current_app.config
     since = _window_start()
-    by_account = db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
+    now = utc_now()
+    failures, last = db.session.execute(
+        select(func.count(), func.max(LoginAttempt.attempted_at)).where(
             LoginAttempt.account_key == account_key(realm, username),
+            LoginAttempt.client_key == client_key(realm),
             LoginAttempt.attempted_at >= since,
         )
-    )
-    if by_account >= cfg["LOGIN_MAX_FAILURES"]:
-        return True
-    by_client = db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.client_key == client_key(), LoginAttempt.attempted_at >= since
-        )
-    )
-    return by_client >= cfg["LOGIN_MAX_FAILURES_PER_CLIENT"]
+    ).one()
+    wait = 0.0
+    if failures and (delay := delay_after(failures)):
+        wait = max(wait, (last + timedelta(seconds=delay) - now).total_seconds())
+    by_client = db.session.scalars(
+        select(LoginAttempt.attempted_at)
+        .where(LoginAttempt.client_key == client_key(realm), LoginAttempt.attempted_at >= since)
+        .order_by(LoginAttempt.attempted_at.desc())
+        .offset(cfg["LOGIN_MAX_FAILURES_PER_CLIENT"] - 1).limit(1)
+    ).first()
+    if by_client is not None:  # the limit is reached until its oldest counted failure leaves the window
+        wait = max(wait, (by_client + timedelta(seconds=cfg["LOGIN_WINDOW"]) - now).total_seconds())
+    return max(0, math.ceil(wait))
 
 
 def record_failure(realm: str, username: str) -> None:
-    db.session.add(LoginAttempt(account_key=account_key(realm, username), client_key=client_key()))
+    db.session.add(LoginAttempt(account_key=account_key(realm, username), client_key=client_key(realm)))
     # Old rows are useless; prune them as we go instead of needing a cron job.
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < _window_start()))
     db.session.commit()
 
 
 def clear_failures(realm: str, username: str) -> None:
+    """A success forgets this client's failures for the account (others' stay)."""
     db.session.execute(
-        delete(LoginAttempt).where(LoginAttempt.account_key == account_key(realm, username))
+        delete(LoginAttempt).where(LoginAttempt.account_key == account_key(realm, username),
+                                   LoginAttempt.client_key == client_key(realm))
     )

@@ -8,15 +8,17 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth import two_factor_views  # noqa: F401 - registers the two-step sign-in pages
+from app.auth.blueprints import bp, platform_bp
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.services import SignInThrottled, authenticate
 from app.auth.services import change_password as change_user_password
 from app.auth.sessions import end_session, start_session
-from app.tenancy.web import platform_blueprint, tenant_blueprint
+from app.auth.two_factor_views import begin_second_step, throttled_message
+from app.extensions import db
 from app.web.forms import perform
 
-bp = tenant_blueprint("auth", __name__)
-platform_bp = platform_blueprint("platform_auth", __name__, "/platform")
+__all__ = ["bp", "platform_bp"]
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
@@ -33,16 +35,19 @@ def _login(realm: str, home: str, template_vars: dict):
     if form.validate_on_submit():
         try:
             user = authenticate(realm, form.username.data, form.password.data)
-        except SignInThrottled:
-            form.password.errors.append(
-                _("Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit lalu coba lagi.")
-            )
-            return render_template("auth/login.html", form=form, **template_vars), 429
+        except SignInThrottled as throttled:
+            form.password.errors.append(throttled_message(throttled.retry_after))
+            response = render_template("auth/login.html", form=form, **template_vars), 429
+            return response + ({"Retry-After": str(throttled.retry_after)},)
         if user is None:
             form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
             return render_template("auth/login.html", form=form, **template_vars), 200
+        target = _safe_next(form.next.data, home)
+        if user.two_factor_enabled:
+            db.session.commit()  # a rehashed password is kept; nobody is signed in yet
+            return begin_second_step(realm, user, target)
         start_session(user)
-        return redirect(_safe_next(form.next.data, home))
+        return redirect(target)
     return render_template("auth/login.html", form=form, **template_vars)
 
 

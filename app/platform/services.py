@@ -76,7 +76,7 @@ def validate_spec(spec: TenantSpec) -> None:
     if spec.locale not in ("id", "en"):
         raise Invalid(_l("Bahasa harus id atau en."), "locale")
     if spec.admin_password:
-        problems = password_problems(spec.admin_password, spec.admin_username)
+        problems = password_problems(spec.admin_password, spec.admin_username, (spec.slug, *spec.name.split()))
         if problems:
             raise Invalid(" ".join(problems), "admin_password")
 

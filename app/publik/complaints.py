@@ -66,6 +66,16 @@ def find_by_tracking_code(text: str) -> Complaint | None:
     return db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
 
 
+def public_events(complaint: Complaint) -> list[ComplaintEvent]:
+    """What the citizen sees: status changes and public messages; internal steps stay internal."""
+    events, last = [], None
+    for event in complaint.events:
+        if event.status != last or event.public_message:
+            events.append(event)
+            last = event.status
+    return events
+
+
 # --- filing -------------------------------------------------------------------------
 
 class FilingOutcome:
@@ -184,9 +194,8 @@ def record_finding(complaint: Complaint, user_id: int | None, substantiated: boo
         raise Conflict(NOT_NOW)
     was = complaint.substantiated
     complaint.substantiated = substantiated
-    marker = "[terbukti]" if substantiated else "[tidak terbukti]"
-    complaint.events.append(ComplaintEvent(status=complaint.status, by_user_id=user_id,
-                                           note=f"{marker} {(note or '').strip()}".strip()))
+    complaint.events.append(ComplaintEvent(status=complaint.status, by_user_id=user_id, finding=substantiated,
+                                           note=(note or "").strip() or None))
     if not substantiated or was is True or complaint.employee is None:
         return []
     return create_follow_ups(complaint)

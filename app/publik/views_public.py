@@ -7,7 +7,18 @@ contact; names appear only where a citizen picks the employee concerned.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -26,6 +37,7 @@ from app.publik.forms import (
 from app.publik.models import Publication, PublicationKind
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
+from app.web.forms import form_status
 
 bp = tenant_blueprint("publik", __name__, "/publik")
 
@@ -146,34 +158,35 @@ def complaint_sent():
     code = session.pop(_SENT_CODE, None)
     if code is None:
         return redirect(url_for("publik.track"))
-    return render_template("publik/complaint_sent.html", code=complaints.display_tracking_code(code))
+    return _private(render_template("publik/complaint_sent.html", code=complaints.display_tracking_code(code),
+                                    form=TrackForm(formdata=None)), 200)
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
 def track():
+    """The tracking code is a secret: it comes in a POST body and the status is
+    the answer to that POST — never a URL (history, access logs, Referer) and
+    never stored by a cache."""
     form = TrackForm()
-    if form.validate_on_submit():
-        code = complaints.normalise_tracking_code(form.code.data)
-        return redirect(url_for("publik.track_code", tracking_code=code))
-    return render_template("publik/track.html", form=form)
-
-
-@bp.route("/lacak/<tracking_code>")
-def track_code(tracking_code: str):
+    if not form.validate_on_submit():
+        return _private(render_template("publik/track.html", form=form), form_status(form))
     if abuse.is_rate_limited("track"):
         return _too_many()
-    complaint = complaints.find_by_tracking_code(tracking_code)
+    complaint = complaints.find_by_tracking_code(form.code.data)
     if complaint is None:
         # Failed lookups count against the client: guessing codes is slow.
         abuse.record_submission("track")
         db.session.commit()
-        return render_template("publik/track.html", form=TrackForm(), not_found=True), 404
-    # The citizen sees status changes and public messages; internal steps stay internal.
-    events, last = [], None
-    for event in complaint.events:
-        if event.status != last or event.public_message:
-            events.append(event)
-            last = event.status
-    return render_template("publik/track_result.html", complaint=complaint, events=events,
-                           status_labels=STATUS_LABELS, category_labels=CATEGORY_LABELS,
-                           code=complaints.display_tracking_code(complaint.tracking_code))
+        return _private(render_template("publik/track.html", form=TrackForm(formdata=None), not_found=True), 404)
+    return _private(render_template(
+        "publik/track_result.html", complaint=complaint, events=complaints.public_events(complaint),
+        status_labels=STATUS_LABELS, category_labels=CATEGORY_LABELS,
+        code=complaints.display_tracking_code(complaint.tracking_code)), 200)
+
+
+def _private(body: str, status: int) -> Response:
+    """A page only its reader may keep: no cache, shared or private, stores it."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    response.headers["Pragma"] = "no-cache"
+    return response

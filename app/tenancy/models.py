@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, String, func
+from sqlalchemy import JSON, Enum, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -36,6 +36,8 @@ class Tenant(db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="id")
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     active: Mapped[bool] = mapped_column(default=True)
+    # The admin instansi may make two-step sign-in mandatory for every admin.
+    two_factor_required_for_admins: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     def __repr__(self) -> str:
