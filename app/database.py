@@ -1,12 +1,23 @@
-"""The database: SQLAlchemy, Alembic and the tenancy hooks on both."""
+"""The database: SQLAlchemy, Alembic and the tenancy hooks on both.
+
+Also the one way a service turns a unique-constraint clash into a form error
+(``unique_or_invalid``): the pre-checks in the services ("this code is
+taken") cannot see a row another request commits a moment later, so the
+write itself is checked too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 
+from app.errors import Invalid
 from app.extensions import db, migrate
 from app.tenancy.rls import install_rls, install_transaction_hook
 from app.tenancy.scoping import install_scoping
@@ -15,6 +26,10 @@ from app.tenancy.scoping import install_scoping
 def init_database(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic to ``app`` (create_app has imported every
     model through ``app.models`` first, so Alembic sees the whole metadata)."""
+    # Statement parameters hold NIPs, names and e-mail addresses: an error
+    # (IntegrityError, DataError …) logged with its statement must not carry them.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                               "hide_parameters": True}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     install_scoping()
@@ -31,3 +46,46 @@ def _enable_sqlite_foreign_keys(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@contextmanager
+def unique_or_invalid(message: Any, field: str) -> Iterator[None]:
+    """Write the block's changes now; a clash with a unique constraint (another
+    request committed the same code, NIP or username meanwhile) becomes
+    ``Invalid(message, field)``, shown on the form like the pre-check's message.
+
+    The write runs in a savepoint, so the caller's transaction stays usable
+    (an import goes on to its next row). SQLite's driver cannot open a
+    savepoint before the transaction has written (its RELEASE would commit),
+    so there, before any write, the clash leaves the transaction to the
+    caller's rollback (``perform`` does that for every ``Invalid``).
+    """
+    session = db.session()
+    try:
+        if _savepoint_is_safe(session):
+            with session.begin_nested():
+                yield
+                session.flush()
+        else:
+            yield
+            session.flush()
+    except IntegrityError as exc:
+        if not _is_unique_violation(exc):
+            raise
+        raise Invalid(message, field) from None
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    original = exc.orig
+    if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL: unique_violation
+        return True
+    name = getattr(original, "sqlite_errorname", "")
+    return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY") or \
+        "UNIQUE constraint failed" in str(original)
+
+
+def _savepoint_is_safe(session) -> bool:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return True
+    return bool(getattr(connection.connection.dbapi_connection, "in_transaction", False))

@@ -123,7 +123,9 @@ def test_admin_edit_through_the_web_records_before_after_and_actor(app, client, 
     edit_page = client.get(f"/kota-a/admin/pegawai/{a.pegawai_id}").get_data(as_text=True)
     assert f"/kota-a/admin/audit/pegawai/{a.pegawai_id}" in edit_page and "Riwayat perubahan" in edit_page
     trail = client.get(f"/kota-a/admin/audit/pegawai/{a.pegawai_id}").get_data(as_text=True)
-    assert f"{old_name} &rarr; Siti Rahmawati" in trail
+    # Issue #9: a sentence with labels, not column names and arrows.
+    assert "admin mengubah data pegawai Siti Rahmawati" in trail
+    assert f"Nama dari {old_name} menjadi Siti Rahmawati" in trail
 
 
 def test_every_organisation_change_is_recorded(app_context, two_tenants):
@@ -607,3 +609,55 @@ def test_without_the_lock_concurrent_appends_would_collide(pg, app, two_tenants,
     assert isinstance(cause, IntegrityError) and "uq_audit_entry_tenant_id_seq" in str(cause)
     with app.app_context():
         assert _verify("kota-a").ok  # refused, never forked
+
+
+# --- how the trail reads ------------------------------------------------------------------------
+
+def test_the_trail_reads_as_who_changed_what_from_what_to_what(app, client, two_tenants):
+    a, _ = two_tenants
+    with app.app_context(), tenant_scope(a.tenant):
+        employee = db.session.get(Employee, a.pegawai_id)
+        other = db.session.get(Position, a.position_ids["KASI"])
+        old_position, new_position = employee.position.name, other.name
+        form = _employee_form(employee, position_id=str(other.id), sex="P")
+    _admin(client)
+    # The KASI position has one holder: move its holder away first.
+    with app.app_context(), tenant_scope(a.tenant):
+        penilai = db.session.get(Employee, a.penilai_id)
+        services.save_employee(services.EmployeeData(penilai.nip, penilai.name, penilai.sex.value,
+                                                     penilai.employee_type.value, None), penilai)
+        db.session.commit()
+    assert _post(client, f"/kota-a/admin/pegawai/{a.pegawai_id}", form).status_code == 302
+    page = client.get(f"/kota-a/admin/audit/pegawai/{a.pegawai_id}").get_data(as_text=True)
+    assert f"admin mengubah data pegawai {form['name']}" in page
+    assert f"Jabatan dari {old_position} menjadi {new_position}" in page
+    assert "Sistem menambahkan pegawai" in page  # the fixture's creation, by no one signed in
+    for code in ("position_id", "employee.update", "employee.create", "{", "&#34;"):
+        assert code not in page.split("<table>")[1]
+
+
+def test_every_recorded_action_has_a_sentence():
+    import re
+    from pathlib import Path
+
+    from app.audit.labels import ACTION_SENTENCES
+
+    root = Path(__file__).resolve().parent.parent / "app"
+    source = "\n".join(path.read_text() for path in root.rglob("*.py"))
+    actions = set(re.findall(r'(?:audit\.record|audit_child|\brecord)\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    actions |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if (?:before|active)', source))
+    actions |= set(re.findall(r'else "([a-z_]+\.[a-z_]+)", ', source))
+    assert len(actions) > 40
+    assert sorted(actions - set(ACTION_SENTENCES)) == []
+    from app.skp.training.models import TrainingStatus
+    assert {f"training.{status.value}" for status in TrainingStatus} <= set(ACTION_SENTENCES)
+
+
+def test_unknown_actions_and_fields_never_show_their_codes(app_context):
+    from app.audit.labels import field_label, sentence
+
+    assert sentence("widget.frobnicate", "widget_thing", "admin", "X") == "admin mencatat perubahan pada widget thing X"
+    assert sentence("training.recommend", "training_record", "system", "Budi") == \
+        "Sistem merekomendasikan pelatihan untuk Budi"
+    assert sentence("user.update", "user", "platform:operator", "admin") == "operator platform operator mengubah akun admin"
+    assert field_label("reports_to_id") == "Jabatan atasan" and field_label("new_thing_id") == "New thing"

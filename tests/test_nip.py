@@ -77,3 +77,15 @@ def test_pppk_impossible_dates_refused():
 def test_mask_keeps_only_the_last_three_digits():
     assert mask_nip("196804111993031009") == "*" * 15 + "009"
     assert "19680411" not in mask_nip("196804111993031009")
+
+
+@pytest.mark.parametrize("nip", [
+    "19680411199303100²",  # a superscript two: isdigit() says yes, int() says no
+    "١٩٦٨٠٤١١١٩٩٣٠٣1٠٠٩",  # Arabic-Indic digits around an ASCII sex digit
+    "１９６８０４１１１９９３０３１００９",  # full-width digits
+])
+def test_only_ascii_digits_make_a_nip(nip):
+    with pytest.raises(NipError) as exc:
+        validate_nip(nip, EmployeeType.PNS, TODAY)
+    assert exc.value.code == "length"
+

@@ -114,7 +114,8 @@ def test_the_complaint_workflow_from_inbox_to_closed(app, web):
     admin.post(f"{base}/tutup", data={"tutup-public_message": "Terima kasih atas laporan Anda.", "tutup-note": ""})
     assert _status(app, complaint_id) is ComplaintStatus.SELESAI
 
-    tracking = app.test_client().get(f"/kota-a/publik/lacak/{code.replace('-', '')}").get_data(as_text=True)
+    # The tracking code travels in a POST body, never in a URL (issue #9, item 15).
+    tracking = app.test_client().post("/kota-a/publik/lacak", data={"code": code}).get_data(as_text=True)
     for text in ("Selesai", "Dijawab", "Petugas telah ditegur dan biaya dikembalikan.", "Terima kasih atas laporan Anda."):
         assert text in tracking
     assert "cek CCTV" not in tracking and "0812-0000-1111" not in tracking and "Penilai" not in tracking
@@ -282,3 +283,22 @@ def test_plugin_inputs_for_a_unit_and_an_employee(app, salor):
     with app.app_context(), tenant_scope(_ref(app, "kota-n")):
         assert surveys.unit_satisfaction(unit, period) is None
         assert complaints.complaints_about(employee, period) == ()
+
+
+def test_a_finding_shows_as_a_label_in_the_history_not_as_a_code(app, web):
+    a, _ = web
+    file_complaint(app.test_client(), "kota-a", a.unit_id)
+    admin = _admin(app)
+    with app.app_context(), all_tenants("test"):
+        complaint_id = db.session.scalar(select(Complaint.id))
+    base = f"/kota-a/admin/publik/pengaduan/{complaint_id}"
+    admin.post(f"{base}/telaah", data={"telaah-category": "biaya", "telaah-unit_id": str(a.unit_id),
+                                       "telaah-note": "", "telaah-public_message": ""})
+    admin.post(f"{base}/temuan", data={"temuan-substantiated": "1", "temuan-note": "saksi dua orang"})
+    admin.post(f"{base}/temuan", data={"temuan-substantiated": "0", "temuan-note": ""})
+    page = admin.get(base).get_data(as_text=True)
+    history = page.split("timeline", 1)[1]
+    assert "[terbukti]" not in page and "[tidak terbukti]" not in page
+    assert "Hasil pemeriksaan: <strong>Terbukti</strong>" in history
+    assert "Hasil pemeriksaan: <strong>Tidak terbukti</strong>" in history
+    assert "Catatan: saksi dua orang" in history

@@ -11,7 +11,6 @@ kind of referenced object (units, positions, employees) for the whole page.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,8 +19,9 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.admin.forms import POSITION_KIND_LABELS, SEX_LABELS, UNIT_KIND_LABELS
 from app.audit.forms import TrailFilterForm
-from app.audit.labels import action_label, field_label, object_type_label
+from app.audit.labels import field_label, sentence
 from app.audit.models import AuditEntry
 from app.auth.roles import admin_required
 from app.extensions import db
@@ -39,6 +39,16 @@ REFERENCES = {
     "employee_id": Employee,
 }
 _NAME_KEYS = ("name", "username", "code", "slug")
+# Objects named by their own name; any other object (an SKP, an IKI, an
+# evaluation …) is named by the employee whose history it is.
+_OWN_NAME_TYPES = frozenset({"tenant", "unit", "position", "employee", "user", "import_batch", "period",
+                             "training_course"})
+# Stored codes shown by their labels: (object type or None for any, field) → labels.
+VALUE_LABELS: dict[tuple[str | None, str], dict] = {
+    (None, "sex"): SEX_LABELS,
+    ("unit", "kind"): UNIT_KIND_LABELS,
+    ("position", "kind"): POSITION_KIND_LABELS,
+}
 
 
 
@@ -85,19 +95,10 @@ def _trail(employee: Employee | None):
 # --- presenting entries --------------------------------------------------------------
 
 @dataclass
-class Change:
-    field: Any
-    old: str
-    new: str
-
-
-@dataclass
 class Row:
     entry: AuditEntry
-    action: Any
-    object_type: Any
-    object_name: str
-    changes: list[Change]
+    sentence: str  # "admin mengubah data pegawai Budi"
+    changes: list[str]  # "Jabatan dari Staf (#3) menjadi Kepala Seksi (#4)"
 
 
 def _referenced_names(entries: list[AuditEntry]) -> dict[tuple[type, int], str]:
@@ -119,27 +120,46 @@ def _referenced_names(entries: list[AuditEntry]) -> dict[tuple[type, int], str]:
 
 def _present(entry: AuditEntry, names: dict[tuple[type, int], str]) -> Row:
     before, after = entry.before or {}, entry.after or {}
-    changes = [
-        Change(field_label(key), _value(key, before.get(key), names) if entry.before is not None else "",
-               _value(key, after.get(key), names) if entry.after is not None else "")
-        for key in sorted(set(before) | set(after))
-        if entry.before is None or entry.after is None or before.get(key) != after.get(key)
-    ]
-    state = after or before
-    name = next((str(state[key]) for key in _NAME_KEYS if state.get(key)), "")
-    if not name and entry.employee_id is not None:
-        name = names.get((Employee, entry.employee_id), "")
-    return Row(entry, action_label(entry.action, entry.object_type), object_type_label(entry.object_type), name, changes)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        if entry.before is not None and entry.after is not None and before.get(key) == after.get(key):
+            continue
+        field = field_label(key)
+        old = _value(entry.object_type, key, before.get(key), names)
+        new = _value(entry.object_type, key, after.get(key), names)
+        if entry.before is None:
+            changes.append(_("%(field)s: %(value)s", field=field, value=new))
+        elif entry.after is None:
+            changes.append(_("%(field)s: %(value)s (dihapus)", field=field, value=old))
+        else:
+            changes.append(_("%(field)s dari %(old)s menjadi %(new)s", field=field, old=old, new=new))
+    return Row(entry, sentence(entry.action, entry.object_type, entry.actor_label, _name(entry, names)), changes)
 
 
-def _value(key: str, value: Any, names: dict[tuple[type, int], str]) -> str:
-    if value is None or value == "":
+def _name(entry: AuditEntry, names: dict[tuple[type, int], str]) -> str:
+    state = entry.after or entry.before or {}
+    own = next((str(state[key]) for key in _NAME_KEYS if state.get(key)), "")
+    if entry.object_type in _OWN_NAME_TYPES and own:
+        return own
+    if entry.employee_id is not None:
+        employee = names.get((Employee, entry.employee_id))
+        if employee:
+            return employee
+    return own
+
+
+def _value(object_type: str, key: str, value: Any, names: dict[tuple[type, int], str]) -> str:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if key in REFERENCES and isinstance(value, int):
-        name = names.get((REFERENCES[key], value))
-        return f"{name} (#{value})" if name else f"#{value}"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return names.get((REFERENCES[key], value)) or _("data #%(id)d (sudah dihapus)", id=value)
+    labels = VALUE_LABELS.get((object_type, key)) or VALUE_LABELS.get((None, key))
+    if labels is not None and isinstance(value, str):
+        return str(next((label for code, label in labels.items() if str(code) == value), value))
+    if isinstance(value, dict):  # nested settings or inputs: labelled, never JSON
+        return "; ".join(f"{field_label(k)}: {_value(object_type, k, v, names)}" for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return ", ".join(_value(object_type, key, item, names) for item in value)
     return str(value)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from app.audit.labels import OBJECT_TYPE_LABELS
+from app.audit.labels import OBJECT_TYPE_LABELS, object_type_label
 from app.web.forms import Form
 
 
@@ -25,7 +25,7 @@ class TrailFilterForm(Form):
         # The known types, then any other type the trail holds (shown by its code).
         known = list(OBJECT_TYPE_LABELS.items())
         others = sorted(set(present_types or ()) - set(OBJECT_TYPE_LABELS))
-        self.object_type.choices = [("", _l("Semua")), *known, *((code, code) for code in others)]
+        self.object_type.choices = [("", _l("Semua")), *known, *((code, object_type_label(code)) for code in others)]
 
     def valid(self, name: str):
         """A field's value when it was given and is valid, else None."""

@@ -1,11 +1,14 @@
 """Bulk import of units, positions and employees: the steps behind the screens.
 
-1. ``start_import`` reads the uploaded file from memory (``readers``), refuses
-   a file that cannot be used as a whole, stores its rows in a new
-   ``ImportBatch`` and submits ``check_batch``.
-2. ``check_batch`` (a job) checks every row (``validation``): the batch ends
-   in PREVIEW (what will be created and updated) or REJECTED (every bad row,
-   with its line and reason; nothing can be applied).
+1. ``start_import`` only sniffs the upload (``readers.sniff``: its first bytes,
+   encoding or archive directory), keeps its bytes in the file storage, creates
+   an ``ImportBatch`` and submits ``check_batch``. Parsing a spreadsheet can
+   take long whatever the bounds, so no request ever does it.
+2. ``check_batch`` (a job) parses the file within ``readers.Limits`` (a file
+   that cannot be used as a whole ends REJECTED with one error), then checks
+   every row (``validation``): the batch ends in PREVIEW (what will be created
+   and updated) or REJECTED (every bad row, with its line and reason; nothing
+   can be applied). The page shows its progress meanwhile.
 3. ``confirm_import`` moves a PREVIEW batch to APPLYING, once, and submits
    ``apply_batch``.
 4. ``apply_batch`` (a job) checks the rows again against the database as it
@@ -19,8 +22,6 @@ endpoint can be polled while the job's work is still uncommitted.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import time
 from dataclasses import dataclass
@@ -36,13 +37,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, jobs
 from app.auth.models import User
+from app.errors import Invalid
 from app.extensions import db
 from app.imports import validation, writers
 from app.imports.kinds import SPECS, KindSpec
 from app.imports.models import ImportBatch, ImportKind, ImportStatus
-from app.imports.readers import read_table
+from app.imports.readers import Limits, read_table, sniff
 from app.imports.rows import CREATE, UPDATE, Plan, Row
-from app.tenancy import utc_now
+from app.storage import storage
+from app.tabular import csv_text
+from app.tenancy import current_tenant_id, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -50,23 +54,24 @@ RUNNING = frozenset({ImportStatus.VALIDATING, ImportStatus.APPLYING})
 PREVIEW_PAGE_SIZE = 100
 ERRORS_SHOWN = 1000  # on the page; the CSV of errors has them all
 RECENT_BATCHES = 20
+FILE_KEY = "file_key"  # summary: the uploaded file in storage, until the job has read it
 
 
 # --- 1. upload ----------------------------------------------------------------------
 
 def start_import(kind: ImportKind, filename: str, data: bytes, user_id: int | None) -> ImportBatch:
-    """Read the file and queue its check; ``Invalid`` (on ``file``) if it cannot be used."""
-    spec = SPECS[kind]
-    table = read_table(data, spec.required, spec.optional, current_app.config["IMPORT_MAX_ROWS"])
+    """Keep the file and queue its reading and check; ``Invalid`` (on ``file``)
+    if a glance shows it cannot be used (empty, .xls, not UTF-8, not a workbook)."""
+    sniff(data, _limits())
     batch = ImportBatch(
         kind=kind,
         filename=_display_name(filename),
         status=ImportStatus.VALIDATING,
-        total_rows=len(table.rows),
+        total_rows=0,
         processed_rows=0,
-        rows=[{"line": row.line, "values": row.values} for row in table.rows],
+        rows=[],
         errors=[],
-        summary={"columns": table.columns, "ignored_columns": table.ignored_columns},
+        summary={FILE_KEY: storage().save(current_tenant_id(), data)},
         created_by_id=user_id,
         job_started_at=utc_now(),
     )
@@ -74,6 +79,33 @@ def start_import(kind: ImportKind, filename: str, data: bytes, user_id: int | No
     db.session.commit()
     jobs.submit(check_batch, batch.id)
     return batch
+
+
+def _limits() -> Limits:
+    return Limits.from_config(current_app.config)
+
+
+def _read_upload(batch: ImportBatch) -> bool:
+    """Parse the batch's stored file into its rows (then forget the file); False,
+    with the batch REJECTED and the reason stored, if the file cannot be used."""
+    key = batch.summary[FILE_KEY]
+    try:
+        with storage().open(batch.tenant_id, key) as stored:
+            data = stored.read()
+        spec = SPECS[batch.kind]
+        table = read_table(data, spec.required, spec.optional, _limits())
+    except Invalid as exc:
+        batch.errors = [{"line": None, "field": None, "message": str(exc.message)}]
+        batch.summary = {}
+        _finish(batch, ImportStatus.REJECTED)
+        return False
+    finally:
+        storage().delete(batch.tenant_id, key)
+    batch.rows = [{"line": row.line, "values": row.values} for row in table.rows]
+    batch.summary = {"columns": table.columns, "ignored_columns": table.ignored_columns}
+    batch.total_rows = len(table.rows)
+    db.session.commit()  # the page now shows how many rows are being checked
+    return True
 
 
 def _display_name(filename: str | None) -> str:
@@ -89,6 +121,9 @@ def check_batch(batch_id: int) -> None:
     if batch is None or batch.status != ImportStatus.VALIDATING:
         return
     try:
+        if FILE_KEY in (batch.summary or {}) and not _read_upload(batch):
+            db.session.commit()
+            return
         plan = validation.check(batch.kind, _rows_of(batch), batch.summary.get("columns", []),
                                 _Progress(batch_id))
         _store(batch, plan)
@@ -290,24 +325,11 @@ def preview_page(batch: ImportBatch, action: str | None, page: int) -> PreviewPa
 def template_csv(spec: KindSpec) -> str:
     """An empty file with the header row: ``;``-separated with a byte-order mark,
     which Excel with Indonesian regional settings opens in columns."""
-    return "\ufeff" + _csv([spec.names])
+    return csv_text([spec.names])
 
 
 def errors_csv(batch: ImportBatch) -> str:
+    """Every problem of the batch, through the shared writer (no cell becomes a formula)."""
     header = [_("baris"), _("kolom"), _("masalah")]
-    return "\ufeff" + _csv([header] + [[e.get("line") or "", e.get("field") or "", e.get("message") or ""]
-                                       for e in batch.errors or []])
-
-
-def _csv(rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows([[_neutralise(cell) for cell in row] for row in rows])
-    return buffer.getvalue()
-
-
-def _neutralise(cell: Any) -> Any:
-    """No spreadsheet formulas from uploaded text (CSV injection)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
+    return csv_text([header] + [[e.get("line") or "", e.get("field") or "", e.get("message") or ""]
+                                for e in batch.errors or []])

@@ -2,7 +2,9 @@
 
 Runs inside ``services.apply_batch``'s transaction: a row the services refuse
 (``Invalid``) gets its error on the file's column and nothing of the file is
-written.
+written. A clash with a row another request committed meanwhile is such an
+``Invalid`` too (``app.database.unique_or_invalid``); when it could not be
+undone by a savepoint the transaction is over, and so is the writing.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def _apply_units(plan: Plan, progress: Callable[[int], None]) -> None:
             db.session.flush()
         except Invalid as exc:
             row.error(_UNIT_FIELDS.get(exc.field, "kode"), exc.message)
+            if not db.session.is_active:
+                break
             continue
         units[new["kode"]] = unit
 
@@ -67,6 +71,8 @@ def _apply_positions(plan: Plan, progress: Callable[[int], None]) -> None:
             db.session.flush()
         except Invalid as exc:
             row.error(_POSITION_FIELDS.get(exc.field, "kode"), exc.message)
+            if not db.session.is_active:
+                break
             continue
         positions[new["kode"]] = position
 
@@ -100,6 +106,8 @@ def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
             db.session.flush()
         except Invalid as exc:
             row.error(_EMPLOYEE_FIELDS.get(exc.field, "nip"), exc.message)
+            if not db.session.is_active:
+                break
 
 
 # Invalid.field (a form field of the org screens) → the file's column.

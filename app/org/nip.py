@@ -56,9 +56,17 @@ class NipInfo:
     sequence: int
 
 
+NIP_RE = re.compile(r"[0-9]{18}")  # ASCII digits only: str.isdigit() also accepts ², ٣ and ３
+
+
 def normalise_nip(raw: str) -> str:
     """Drop the spaces and dots people type in the display form."""
     return re.sub(r"[\s.\-]", "", raw or "")
+
+
+def is_nip_shaped(value: str) -> bool:
+    """Exactly 18 ASCII digits (after ``normalise_nip``)."""
+    return NIP_RE.fullmatch(value) is not None
 
 
 def _birth_date(nip: str, today: date) -> date:
@@ -75,7 +83,7 @@ def validate_nip(raw: str, employee_type: EmployeeType | str, today: date | None
     """Return what the NIP says, or raise ``NipError`` naming the fault."""
     today = today or tenant_today()
     nip = normalise_nip(raw)
-    if not nip.isdigit() or len(nip) != 18:
+    if not is_nip_shaped(nip):
         raise NipError("length", _l("NIP harus terdiri dari 18 angka."))
     employee_type = EmployeeType(employee_type)
     born = _birth_date(nip, today)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit
+from app.database import unique_or_invalid
 from app.errors import Invalid, Stale
 from app.extensions import db
 from app.org.models import ActingAssignment, ActingKind, Employee, Position, PositionKind, Unit
@@ -25,6 +26,12 @@ def check_version(obj: Any, submitted_version: int | None) -> None:
     if submitted_version is not None and obj.version != submitted_version:
         raise Stale(_l("Data ini sudah diubah orang lain sejak formulir dibuka. "
                        "Periksa isian Anda, lalu simpan lagi untuk menimpa."))
+
+
+def _taken_by(model: type, key: Any, value: str) -> int | None:
+    """The id of the row whose unique ``key`` is ``value`` already: a pre-check
+    (``unique_or_invalid`` catches a row another request commits after it)."""
+    return db.session.scalar(select(model.id).where(key == value))
 
 
 def _ancestors(start: Any, parent_attr: str, model: type) -> set[int]:
@@ -49,9 +56,10 @@ class UnitData:
 
 def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
     code = data.code.strip().upper()
-    clash = db.session.scalar(select(Unit.id).where(func.upper(Unit.code) == code))
+    taken = _l("Kode unit %(code)s sudah dipakai.", code=code)
+    clash = _taken_by(Unit, func.upper(Unit.code), code)
     if clash is not None and (unit is None or clash != unit.id):
-        raise Invalid(_l("Kode unit %(code)s sudah dipakai.", code=code), "code")
+        raise Invalid(taken, "code")
     parent = db.session.get(Unit, data.parent_id) if data.parent_id else None
     if data.parent_id and parent is None:
         raise Invalid(_l("Unit induk tidak ditemukan."), "parent_id")
@@ -59,8 +67,9 @@ def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
         raise Invalid(_l("Unit induk tidak boleh unit ini sendiri atau bawahannya."), "parent_id")
     before = audit.snapshot(unit) if unit is not None else None
     unit = unit or Unit()
-    unit.code, unit.name, unit.kind, unit.parent = code, data.name.strip(), data.kind, parent
-    db.session.add(unit)
+    with unique_or_invalid(taken, "code"):
+        unit.code, unit.name, unit.kind, unit.parent = code, data.name.strip(), data.kind, parent
+        db.session.add(unit)
     audit.record("unit.create" if before is None else "unit.update", unit, before)
     return unit
 
@@ -89,9 +98,10 @@ class PositionData:
 
 def save_position(data: PositionData, position: Position | None = None) -> Position:
     code = data.code.strip().upper()
-    clash = db.session.scalar(select(Position.id).where(func.upper(Position.code) == code))
+    taken = _l("Kode jabatan %(code)s sudah dipakai.", code=code)
+    clash = _taken_by(Position, func.upper(Position.code), code)
     if clash is not None and (position is None or clash != position.id):
-        raise Invalid(_l("Kode jabatan %(code)s sudah dipakai.", code=code), "code")
+        raise Invalid(taken, "code")
     unit = db.session.get(Unit, data.unit_id) if data.unit_id else None
     if unit is None:
         raise Invalid(_l("Unit kerja tidak ditemukan."), "unit_id")
@@ -109,9 +119,10 @@ def save_position(data: PositionData, position: Position | None = None) -> Posit
             raise Invalid(_l("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.", n=holders), "kind")
     before = audit.snapshot(position) if position is not None else None
     position = position or Position()
-    position.code, position.name, position.kind = code, data.name.strip(), kind
-    position.unit, position.reports_to = unit, boss
-    db.session.add(position)
+    with unique_or_invalid(taken, "code"):
+        position.code, position.name, position.kind = code, data.name.strip(), kind
+        position.unit, position.reports_to = unit, boss
+        db.session.add(position)
     audit.record("position.create" if before is None else "position.update", position, before)
     return position
 
@@ -152,9 +163,10 @@ def validate_employee_nip(nip: str, employee_type: str, sex: str) -> str:
 
 def save_employee(data: EmployeeData, employee: Employee | None = None) -> Employee:
     nip = validate_employee_nip(normalise_nip(data.nip), data.employee_type, data.sex)
-    clash = db.session.scalar(select(Employee.id).where(Employee.nip == nip))
+    taken = _l("NIP ini sudah terdaftar untuk pegawai lain.")
+    clash = _taken_by(Employee, Employee.nip, nip)
     if clash is not None and (employee is None or clash != employee.id):
-        raise Invalid(_l("NIP ini sudah terdaftar untuk pegawai lain."), "nip")
+        raise Invalid(taken, "nip")
     position = db.session.get(Position, data.position_id) if data.position_id else None
     if data.position_id and position is None:
         raise Invalid(_l("Jabatan tidak ditemukan."), "position_id")
@@ -170,10 +182,11 @@ def save_employee(data: EmployeeData, employee: Employee | None = None) -> Emplo
             raise Invalid(_l("Jabatan %(position)s sudah dipegang %(name)s.", position=position.name, name=other), "position_id")
     before = audit.snapshot(employee) if employee is not None else None
     employee = employee or Employee()
-    employee.nip, employee.name = nip, data.name.strip()
-    employee.sex, employee.employee_type = Sex(data.sex), EmployeeType(data.employee_type)
-    employee.position, employee.email = position, (data.email or None)
-    db.session.add(employee)
+    with unique_or_invalid(taken, "nip"):
+        employee.nip, employee.name = nip, data.name.strip()
+        employee.sex, employee.employee_type = Sex(data.sex), EmployeeType(data.employee_type)
+        employee.position, employee.email = position, (data.email or None)
+        db.session.add(employee)
     audit.record("employee.create" if before is None else "employee.update", employee, before)
     return employee
 

@@ -175,6 +175,8 @@ class ComplaintEvent(TenantScoped, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     public_message: Mapped[str | None] = mapped_column(Text)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set on the step that records a finding: True terbukti, False tidak terbukti.
+    finding: Mapped[bool | None]
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 

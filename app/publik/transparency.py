@@ -32,8 +32,6 @@ their distribution per year.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -58,6 +56,7 @@ from app.regions.reports import (
     UnitSatisfactionLine,
 )
 from app.regions.types import ReportAudience
+from app.tabular import csv_text
 from app.tenancy import tenant, tenant_rules, utc_now
 
 DEFAULT_MIN_GROUP_SIZE = 5
@@ -333,9 +332,9 @@ def withdraw(publication: Publication) -> None:
 
 
 def aggregates_csv(publication: Publication) -> str:
-    """A CSV of a published snapshot (hidden cells as "<threshold")."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    """A CSV of a published snapshot (hidden cells as "<threshold"), through the
+    shared writer: a unit named ``=HYPERLINK(...)`` goes out as text."""
+    rows: list[list] = []
     data = publication.data
     hidden = f"<{data.get('threshold', DEFAULT_MIN_GROUP_SIZE)}"
 
@@ -343,19 +342,19 @@ def aggregates_csv(publication: Publication) -> str:
         return hidden if value is None else value
 
     if publication.kind is PublicationKind.IKM:
-        writer.writerow(["Unit", "Responden", "IKM", "Mutu", *data["elements"]])
+        rows.append(["Unit", "Responden", "IKM", "Mutu", *data["elements"]])
         for row in data["units"]:
-            writer.writerow([row["unit"], cell(row["respondents"]), cell(row["ikm"]), cell(row["band"]),
-                             *(row["elements"] or [hidden] * len(data["elements"]))])
+            rows.append([row["unit"], cell(row["respondents"]), cell(row["ikm"]), cell(row["band"]),
+                         *(row["elements"] or [hidden] * len(data["elements"]))])
     elif publication.kind is PublicationKind.PENGADUAN:
-        writer.writerow(["Unit", "Diterima", "Selesai", "Median hari penyelesaian"])
+        rows.append(["Unit", "Diterima", "Selesai", "Median hari penyelesaian"])
         for row in data["units"]:
-            writer.writerow([row["unit"], row["received"], row["resolved"], cell(row["median_days"])])
-        writer.writerow(["Jumlah", data["received"], data["resolved"], cell(data["median_days"])])
+            rows.append([row["unit"], row["received"], row["resolved"], cell(row["median_days"])])
+        rows.append(["Jumlah", data["received"], data["resolved"], cell(data["median_days"])])
     elif publication.kind is PublicationKind.PREDIKAT:
         table = data["table"]
-        writer.writerow(["Unit", *(label for _, label in data["labels"]), "Jumlah"])
+        rows.append(["Unit", *(label for _, label in data["labels"]), "Jumlah"])
         for row in table["rows"]:
-            writer.writerow([row, *(cell(table["cells"][row][c]) for c in table["columns"]),
-                             cell(table["cells"][row]["__total__"])])
-    return out.getvalue()
+            rows.append([row, *(cell(table["cells"][row][c]) for c in table["columns"]),
+                         cell(table["cells"][row]["__total__"])])
+    return csv_text(rows, delimiter=",", bom=False)
