@@ -1,15 +1,15 @@
 """complaint event: the finding (terbukti / tidak terbukti) in its own column, not as a "[terbukti]" note prefix
 
-Revision ID: 0007_data
-Revises: 0006
-Create Date: 2026-12-10 10:00:00
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-02 03:00:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_data'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

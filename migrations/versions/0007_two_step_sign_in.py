@@ -1,8 +1,8 @@
 """sign-in: two-step sign-in (TOTP secret, recovery codes), tenant's 2FA rule
 
-Revision ID: 0007_signin
+Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-10 09:00:00
+Create Date: 2026-12-02 03:00:00
 
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 from app.tenancy import rls
 
-revision = '0007_signin'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
