@@ -132,6 +132,9 @@ class Config:
             values["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
         if "PLATFORM_TWO_FACTOR_REQUIRED" in os.environ:
             values["PLATFORM_TWO_FACTOR_REQUIRED"] = _flag(os.environ["PLATFORM_TWO_FACTOR_REQUIRED"])
+        elif values.get("DEMO_MODE"):
+            # The demo's documented operator signs in with its password alone (opt-in there).
+            values["PLATFORM_TWO_FACTOR_REQUIRED"] = False
         if redis_url := os.environ.get("REDIS_URL"):
             values["REDIS_URL"] = redis_url
         for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):
