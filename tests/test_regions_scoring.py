@@ -90,7 +90,9 @@ def test_predikat_matrix(hasil, perilaku, predikat):
     evaluation = EvaluationInput("p", "Triwulan I 2026", hasil_kerja_rating=hasil, perilaku_rating=perilaku)
     result = period_result(NAS, evaluation)
     assert result.predikat_code == predikat
-    assert f"hasil kerja {hasil.value} × perilaku {perilaku.value}" in result.explain()
+    # Issue #9: the steps read as words, not codes such as "di_atas".
+    words = {h: h.value.replace("_", " ") + " ekspektasi" for h in (hasil, perilaku)}
+    assert f"hasil kerja {words[hasil]} × perilaku {words[perilaku]}" in result.explain()
 
 
 def test_matrix_suggests_hasil_kerja_rating_from_nilai_and_needs_perilaku():

@@ -43,9 +43,10 @@ def _add_user(org_, username: str, employee_id: int) -> int:
 
 def _setup(slug: str, settings: dict | None = None):
     tenant = make_tenant(slug, rule_set=slug)
-    if settings:
-        tenant.settings = settings
-        db.session.commit()
+    # The year under test may still be running: these tests finalise its periods early
+    # (the rule itself is tested in test_skp_finalising.py).
+    tenant.settings = {"early_finalisation": True, **(settings or {})}
+    db.session.commit()
     org_ = make_org(tenant)
     rule_set = regions().get(slug)
     with tenant_scope(org_.tenant):
@@ -368,11 +369,17 @@ def test_distribution_block_refuses_and_warn_allows(app, client):
     assert refused.status_code == 422 and "predikat organisasi" in refused.get_data(as_text=True)
     unit_url = f"/walesi/penilaian/unit/{o.unit_id}/{ids['periods'][1]}"
     page = client.get(unit_url).get_data(as_text=True)
-    assert "block" in page and "100.0" in page  # one of one is Baik
+    # Issue #9: the mode reads as words, not the code "block".
+    assert "finalisasi ditolak selama kurva dilanggar" in page and "100.0" in page  # one of one is Baik
+    # Issue #9: a penilai no longer sets the unit's organisation predikat; the admin instansi does.
     token = csrf_token(client, unit_url)
-    assert client.post(unit_url, data={"csrf_token": token, "organisation_predikat": "baik"}).status_code == 302
+    assert client.post(unit_url, data={"csrf_token": token, "organisation_predikat": "baik"}).status_code == 403
+    admin = app.test_client()
+    login(admin, "walesi", "admin")
+    token = csrf_token(admin, unit_url)
+    assert admin.post(unit_url, data={"csrf_token": token, "organisation_predikat": "baik"}).status_code == 302
     page = client.get(unit_url).get_data(as_text=True)
-    assert "Butuh Perbaikan/Kurang/Misconduct paling sedikit 1 orang" in page and "tidak dapat difinalkan" in page
+    assert "Butuh Perbaikan/Kurang paling sedikit 1 orang" in page and "tidak dapat difinalkan" in page
     refused = _finalise(client, "walesi", s1)
     assert refused.status_code == 422 and "melanggar kurva" in refused.get_data(as_text=True)
     with app.app_context():

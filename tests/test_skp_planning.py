@@ -454,7 +454,9 @@ def test_start_from_last_years_plan_and_see_open_training(app, org):
     facts, old = _plan(app, org, plan_id), _plan(app, org, old_plan_id)
     assert facts["results"] == old["results"] and facts["copied_from_id"] == old_plan_id
     assert facts["indicator_ids"] != old["indicator_ids"]
-    assert "manajemen-waktu" in client.get(f"/kota-a/skp/{plan_id}").get_data(as_text=True)
+    # Issue #9: the recommendation reads as its text, never its code.
+    plan_page = client.get(f"/kota-a/skp/{plan_id}").get_data(as_text=True)
+    assert "Waktu penyelesaian tugas di bawah ekspektasi" in plan_page and "manajemen-waktu" not in plan_page
     # New targets are editable without touching last year's plan.
     edit = _post(client, f"/kota-a/skp/iki/{facts['indicator_ids'][0]}", {
         "indicator_code": "", "name": "Dokumen pelayanan diproses", "aspect": "kuantitas", "direction": "higher",

@@ -105,6 +105,7 @@ from app.regions.scoring import (
     annual_result,
     band_for,
     period_result,
+    round_score,
 )
 from app.regions.settings import TenantSettingsSchema, effective_settings
 from app.regions.training import FollowUp, TrainingRecommendation, training_recommendations
@@ -125,6 +126,7 @@ from app.regions.types import (
     MatrixCell,
     MatrixScheme,
     NumericScheme,
+    PendingEvidencePolicy,
     PeriodScheme,
     Predikat,
     QuotaRule,
@@ -171,6 +173,7 @@ __all__ = [
     "ReportAudience",
     "ReportFormat",
     "RuleSet",
+    "PendingEvidencePolicy",
     "SmallUnitRounding",
     "Target",
     "TrainingRule",
@@ -204,6 +207,7 @@ __all__ = [
     "achievement",
     "annual_result",
     "band_for",
+    "round_score",
     "capaian",
     "check_distribution",
     "period_result",

@@ -88,7 +88,7 @@ PREDIKAT_6_2022: tuple[Predikat, ...] = (
     Predikat("sangat_baik", "Sangat Baik", 1),
     Predikat("baik", "Baik", 2),
     Predikat("butuh_perbaikan", "Butuh Perbaikan", 3),
-    Predikat("kurang", "Kurang/Misconduct", 4),
+    Predikat("kurang", "Kurang", 4),  # "Kurang/Misconduct" in the regulation; no English on screen
     Predikat("sangat_kurang", "Sangat Kurang", 5),
 )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean
 from typing import Any
 
@@ -90,11 +91,58 @@ class AnnualResult:
         return jsonable(self)
 
 
+# --- words for the steps (codes never reach the screen) -----------------------------
+
+_EXPECTATION_TEXT = {
+    Expectation.DI_ATAS: "di atas ekspektasi",
+    Expectation.SESUAI: "sesuai ekspektasi",
+    Expectation.DI_BAWAH: "di bawah ekspektasi",
+}
+_AGGREGATION_TEXT = {
+    AnnualAggregation.MEAN: "rata-rata",
+    AnnualAggregation.LAST: "terakhir",
+    AnnualAggregation.LOWEST: "terendah",
+}
+
+
+def _expectation(value: Expectation) -> str:
+    return _EXPECTATION_TEXT.get(value, value.value)
+
+
+# --- rounding ---------------------------------------------------------------------
+
+TWO_PLACES = Decimal("0.01")
+
+
+def round_score(value: float | Decimal | int) -> Decimal:
+    """The one rounding rule of scores: exact decimal, half-up to two places.
+
+    A float is read by its shortest decimal representation (``89.995`` is
+    89.995, not 89.99499…), so 89.995 → 90.00 and 89.994 → 89.99. Applied to
+    each component, to a numeric total, to a matrix hasil kerja nilai, to the
+    annual score and to an objection's new score; bands are decided on the
+    rounded value, which is the value shown.
+    """
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not exact.is_finite():
+        raise ScoringInputError(f"Nilai {value} bukan angka.")
+    return exact.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _rounded(value: float | Decimal) -> float:
+    """``round_score`` as the float the results carry (exactly the two-place value)."""
+    return float(round_score(value))
+
+
 # --- bands ------------------------------------------------------------------------
 
 
 def band_for(bands: Sequence[Band], value: float, has_innovation: bool = False) -> Band:
-    """The band ``value`` falls in; conditional (innovation) bands win when met."""
+    """The band ``value`` falls in; conditional (innovation) bands win when met.
+
+    The band is decided on the value rounded half-up to two places — the value
+    shown — never on more digits than the page shows."""
+    value = _rounded(value)
     for band in bands:
         if band.requires_innovation and has_innovation and band.contains(value):
             return band
@@ -137,7 +185,7 @@ def _hasil_kerja_nilai(
     extra = 0.0
     if isinstance(scheme, NumericScheme):
         extra = min(max(evaluation.additional_points, 0.0), scheme.max_additional_points)
-    value = min(base + extra, scheme.maximum)
+    value = _rounded(min(base + extra, scheme.maximum))
     steps.append(
         f"hasil kerja = rata-rata nilai IKI {base:.2f}"
         + (f" + tugas tambahan {extra:g} (maks. {scheme.max_additional_points:g})" if extra else "")
@@ -212,9 +260,12 @@ def _numeric_result(rs, scheme: NumericScheme, evaluation, achievements, steps) 
     for component in rs.components:
         value = _component_value(rs, scheme, component, evaluation, achievements, steps)
         value = min(max(value, scheme.minimum), scheme.maximum)
+        exact = round_score(value)
+        weighted = exact * Decimal(repr(float(component.weight))) / 100
         scores.append(ComponentScore(component.code, component.name, component.weight,
-                                     round(value, 2), round(value * component.weight / 100, 2)))
-    total = round(sum(s.value * s.weight / 100 for s in scores), 2)
+                                     float(exact), _rounded(weighted)))
+    total = _rounded(sum((round_score(s.value) * Decimal(repr(float(s.weight))) / 100 for s in scores),
+                         Decimal(0)))
     formula = " + ".join(f"{s.value:.2f} × {s.weight:g}%" for s in scores)
     steps.append(f"nilai kinerja = {formula} = {total:.2f}")
     band = band_for(scheme.bands, total, evaluation.has_innovation)
@@ -230,13 +281,13 @@ def _numeric_result(rs, scheme: NumericScheme, evaluation, achievements, steps) 
 def _matrix_result(rs, scheme: MatrixScheme, evaluation, achievements, steps) -> PeriodResult:
     nilai = None
     if achievements:
-        nilai = round(_hasil_kerja_nilai(scheme, evaluation, achievements, steps), 2)
+        nilai = _rounded(_hasil_kerja_nilai(scheme, evaluation, achievements, steps))
     hasil = evaluation.hasil_kerja_rating
     if hasil is None:
         if nilai is None or not scheme.hasil_kerja_rating_bands:
             raise ScoringInputError("Penilai belum menilai hasil kerja.")
         hasil = Expectation(band_for(scheme.hasil_kerja_rating_bands, nilai).code)
-        steps.append(f"hasil kerja (usulan dari nilai {nilai:.2f}) = {hasil.value}")
+        steps.append(f"hasil kerja (usulan dari nilai {nilai:.2f}) = {_expectation(hasil)}")
     perilaku = evaluation.perilaku_rating
     if perilaku is None:
         raise ScoringInputError("Penilai belum menilai perilaku kerja.")
@@ -246,7 +297,7 @@ def _matrix_result(rs, scheme: MatrixScheme, evaluation, achievements, steps) ->
 def _matrix_lookup(rs, scheme, evaluation, achievements, nilai, hasil, perilaku, steps) -> PeriodResult:
     cell = next(c for c in scheme.cells if c.hasil_kerja is hasil and c.perilaku is perilaku)
     pred = next(p for p in scheme.predikat if p.code == cell.predikat)
-    steps.append(f"matriks: hasil kerja {hasil.value} × perilaku {perilaku.value} → {pred.label}")
+    steps.append(f"matriks: hasil kerja {_expectation(hasil)} × perilaku {_expectation(perilaku)} → {pred.label}")
     return PeriodResult(
         rs.code, rs.version, scheme.kind, evaluation.employee_ref, evaluation.period_label,
         achievements, (), hasil.value, perilaku.value, nilai, pred.code, pred.label, tuple(steps),
@@ -268,7 +319,7 @@ def annual_result(
         raise ScoringInputError("Belum ada hasil periodik.")
     how = rs.annual_aggregation
     labels = tuple(p.period_label for p in periodic)
-    steps = [f"rule set {rs.code} {rs.version}: tahunan = {how.value} dari {', '.join(labels)}"]
+    steps = [f"rule set {rs.code} {rs.version}: tahunan = {_AGGREGATION_TEXT[how]} dari {', '.join(labels)}"]
     if isinstance(rs.scheme, NumericScheme):
         values = [p.score for p in periodic if p.score is not None]
         if how is AnnualAggregation.LAST:
@@ -276,10 +327,10 @@ def annual_result(
         elif how is AnnualAggregation.LOWEST:
             score = min(values)
         else:
-            score = mean(values)
-        score = round(score, 2)
+            score = mean(Decimal(repr(float(v))) for v in values)
+        score = _rounded(score)
         band = band_for(rs.scheme.bands, score, has_innovation)
-        steps.append(f"{how.value}({', '.join(f'{v:.2f}' for v in values)}) = {score:.2f} → {band.label}")
+        steps.append(f"{_AGGREGATION_TEXT[how]}({', '.join(f'{v:.2f}' for v in values)}) = {score:.2f} → {band.label}")
         return AnnualResult(rs.code, rs.version, how.value, labels, score, band.code, band.label, tuple(steps))
     if isinstance(rs.scheme, MatrixScheme):
         ranks = {p.code: p.rank for p in rs.scheme.predikat}

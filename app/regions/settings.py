@@ -21,6 +21,7 @@ from app.regions.types import (
     Component,
     DistributionMode,
     DistributionPolicy,
+    PendingEvidencePolicy,
     Rater,
     RuleSet,
     SmallUnitRounding,
@@ -72,6 +73,17 @@ class TenantSettingsSchema(Schema):
     required_training_hours = fields.Float(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=200),
         metadata={"description": "Jam pelajaran (JP) pengembangan kompetensi yang diwajibkan per tahun."})
+    early_finalisation = fields.Boolean(
+        load_default=None, allow_none=True,
+        metadata={"description": "Penilaian periode boleh difinalkan sebelum periodenya berakhir."})
+    pending_evidence = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf([p.value for p in PendingEvidencePolicy]),
+        metadata={"description": "Bukti dukung yang belum diperiksa: block (finalisasi ditolak) "
+                                 "atau warn (hanya peringatan)."})
+    unit_head_sets_organisation_predikat = fields.Boolean(
+        load_default=None, allow_none=True,
+        metadata={"description": "Kepala unit boleh menetapkan predikat organisasi unit yang dipimpinnya "
+                                 "(admin instansi selalu boleh)."})
 
 
 def _schema_for(rule_set: RuleSet) -> Schema:
@@ -135,6 +147,9 @@ def effective_settings(rule_set: RuleSet, settings: Mapping[str, Any] | None) ->
         "weights": {c.code: c.weight for c in rule_set.components},
         "rater_weights": {r.value: w for r, w in rule_set.rater_weights},
         "required_training_hours": rule_set.required_training_hours,
+        "early_finalisation": rule_set.early_finalisation,
+        "pending_evidence": rule_set.pending_evidence.value,
+        "unit_head_sets_organisation_predikat": rule_set.unit_head_sets_organisation_predikat,
     }
     return {**loaded, **{k: v for k, v in own.items() if loaded.get(k) is None}}
 
@@ -159,6 +174,9 @@ def apply_settings(rule_set: RuleSet, settings: Mapping[str, Any] | None) -> Rul
         components=components,
         rater_weights=rater_weights,
         required_training_hours=float(eff["required_training_hours"]),
+        early_finalisation=bool(eff["early_finalisation"]),
+        pending_evidence=PendingEvidencePolicy(eff["pending_evidence"]),
+        unit_head_sets_organisation_predikat=bool(eff["unit_head_sets_organisation_predikat"]),
     )
 
 

@@ -104,6 +104,13 @@ class DistributionMode(enum.StrEnum):
     BLOCK = "block"
 
 
+class PendingEvidencePolicy(enum.StrEnum):
+    """What evidence still awaiting the penilai's review does to finalising (API 1.1)."""
+
+    BLOCK = "block"  # finalising is refused until every piece is reviewed
+    WARN = "warn"  # finalising is allowed; the pending pieces are shown as a warning
+
+
 class SmallUnitRounding(enum.StrEnum):
     """Turning quota shares into head counts for small units (undefined nationally).
 
@@ -363,6 +370,11 @@ class RuleSet:
     # achievement (the core takes the mean capaian of the unit's other
     # employees' evaluations for the period).
     unit_head_follows_unit_achievement: bool = True
+    # API 1.1: finalising before the period ends; pending evidence blocks or warns;
+    # the unit head (besides the admin) may set the unit's organisation predikat.
+    early_finalisation: bool = False
+    pending_evidence: PendingEvidencePolicy = PendingEvidencePolicy.BLOCK
+    unit_head_sets_organisation_predikat: bool = False
     training: tuple[TrainingRule, ...] = ()
     real_rules: tuple[str, ...] = ()
     defaults: tuple[str, ...] = ()

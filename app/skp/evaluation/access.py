@@ -63,5 +63,12 @@ def can_check_distribution(user: User, is_unit_head: bool, rates_in_unit: bool) 
     return bool(user.is_admin) or is_unit_head or rates_in_unit
 
 
+def can_set_organisation_predikat(user: User, is_unit_head: bool, heads_may_set: bool) -> bool:
+    """A unit's organisation predikat: the admin instansi, or the unit's head when
+    the rule set says so (``unit_head_sets_organisation_predikat``) — never a
+    penilai just because they rate someone in the unit."""
+    return bool(user.is_admin) or (heads_may_set and is_unit_head)
+
+
 def can_reapply_rules(user: User) -> bool:
     return bool(user.is_admin)

@@ -118,8 +118,21 @@ def recompute(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Compu
 def current_outcome(evaluation: Evaluation) -> EvaluationOutcome:
     """What a draft computes to right now (nothing stored); a final one's stored outcome."""
     if evaluation.status is EvaluationStatus.FINAL:
-        return outcome_of(evaluation)
+        return decided_outcome(evaluation)
     return compute(evaluation).outcome
+
+
+def decided_outcome(evaluation: Evaluation) -> EvaluationOutcome:
+    """A final evaluation's stored outcome with the result as it stands: an
+    objection decision may have changed its predikat (and score), and every
+    page shows the decided result, never the superseded one."""
+    outcome = outcome_of(evaluation)
+    decided = (evaluation.predikat_code, evaluation.predikat_label, evaluation.score)
+    if decided == (outcome.predikat_code, outcome.predikat_label, outcome.score):
+        return outcome
+    return dataclasses.replace(outcome, predikat_code=evaluation.predikat_code,
+                               predikat_label=evaluation.predikat_label, score=evaluation.score,
+                               changed_by_objection=True)
 
 
 def preview(evaluation: Evaluation) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class RatingData:
     additional_points: float = 0.0
     note: str | None = None
     organisation_predikat: str | None = None
+    # Plan indicator ids the penilai recorded "tidak ada realisasi" for (scored as 0).
+    no_realisation: list[int] = field(default_factory=list)
 
 
 def entries_of(evaluation: Evaluation) -> RatingData:

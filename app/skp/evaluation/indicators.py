@@ -41,9 +41,12 @@ class _Scope:
         return self.period.id == self.year.id
 
 
-def indicator_rows(evaluation: Evaluation, rt: RuleSetRuntime) -> tuple[list[IndicatorRow], list[Indicator]]:
+def indicator_rows(evaluation: Evaluation, rt: RuleSetRuntime,
+                   no_realisation: frozenset[int] = frozenset()) -> tuple[list[IndicatorRow], list[Indicator]]:
     """Every IKI of the plan with its target and realisation for the period,
-    and the plan's own IKIs as rule-set indicators."""
+    and the plan's own IKIs as rule-set indicators. An IKI without a
+    realisation that the penilai marked "tidak ada realisasi" (``no_realisation``,
+    plan indicator ids) counts as a realisation of 0."""
     plan = evaluation.plan
     scope = _Scope(evaluation.period, plan.period, tuple(plan.period.children))
     rows: list[IndicatorRow] = []
@@ -54,11 +57,12 @@ def indicator_rows(evaluation: Evaluation, rt: RuleSetRuntime) -> tuple[list[Ind
             if library is None:
                 extra.append(Indicator(f"IKI-{ind.id}", ind.name, ind.unit, Aspect(ind.aspect),
                                        Direction(ind.direction)))
-            rows.append(_row(result, ind, library, scope))
+            rows.append(_row(result, ind, library, scope, ind.id in no_realisation))
     return rows, extra
 
 
-def _row(result: PlanResult, ind: PlanIndicator, library: Indicator | None, scope: _Scope) -> IndicatorRow:
+def _row(result: PlanResult, ind: PlanIndicator, library: Indicator | None, scope: _Scope,
+         none_recorded: bool = False) -> IndicatorRow:
     annual_target = str(Target(ind.target_lower, ind.target_upper))
     values = {r.period_id: r.value for r in ind.realisations if r.value is not None}
     if scope.is_year:
@@ -66,13 +70,16 @@ def _row(result: PlanResult, ind: PlanIndicator, library: Indicator | None, scop
         lower, upper = ind.target_lower, ind.target_upper
     else:
         realisation, how, (lower, upper) = _period_realisation(ind, values, scope, annual_target)
+    zero = realisation is None and none_recorded
+    if zero:
+        realisation, how = 0.0, _("tidak ada realisasi (dicatat penilai, dihitung 0)")
     return IndicatorRow(
         plan_indicator_id=ind.id, code=library.code if library is not None else f"IKI-{ind.id}",
         library=library is not None, result=result.description, result_kind=result.kind.value, name=ind.name,
         aspect=ind.aspect, direction=library.direction.value if library is not None else ind.direction,
         unit=ind.unit, annual_target=annual_target, realisation=realisation,
         target_lower=round(lower, 4), target_upper=round(upper, 4), how=how,
-        missing=_missing(realisation, lower, upper))
+        missing=_missing(realisation, lower, upper), no_realisation=zero)
 
 
 def _year_realisation(ind: PlanIndicator, values: dict[int, float], scope: _Scope) -> tuple[float | None, str]:

@@ -74,7 +74,7 @@ def build_input(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Pre
     plan, period = evaluation.plan, evaluation.period
     employee = plan.employee
     entries = entries_of(evaluation)
-    rows, extra = indicator_rows(evaluation, plain)
+    rows, extra = indicator_rows(evaluation, plain, frozenset(entries.no_realisation))
     indicator_results = tuple(
         IndicatorRealisation(r.code, Target(r.target_lower, r.target_upper), float(r.realisation))
         for r in rows if r.missing is None)

@@ -38,6 +38,7 @@ class IndicatorRow:
     target_upper: float | None = None
     how: str = ""
     missing: str | None = None  # why it cannot be scored, when it cannot
+    no_realisation: bool = False  # the penilai recorded "tidak ada realisasi": scored as 0
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class EvaluationOutcome:
     score: float | None = None
     predikat_code: str | None = None
     predikat_label: str | None = None
+    # Shown, never stored: an objection decision changed the computed result.
+    changed_by_objection: bool = False
 
     @property
     def computed(self) -> datetime | None:

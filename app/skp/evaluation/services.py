@@ -13,6 +13,7 @@ owns the transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 
@@ -29,13 +30,14 @@ from app.periods.models import Period
 from app.regions.manager import RuleSetRuntime
 from app.regions.types import Expectation
 from app.skp.evaluation.access import can_rate, can_reapply_rules, can_start_evaluation
-from app.skp.evaluation.compute import Computed, current_outcome, preview, recompute
+from app.skp.evaluation.compute import Computed, compute, current_outcome, preview, recompute
 from app.skp.evaluation.entries import RatingData, audit_view, entries_of, record, store_entries
 from app.skp.evaluation.events import evaluation_finalised
 from app.skp.evaluation.inputs import build_input
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.evaluation.outcome import standing_period_result
 from app.skp.evaluation.peers import my_peer_scores, peer_requests, submit_peer_ratings
+from app.skp.evaluation.readiness import Readiness, readiness
 from app.skp.evaluation.scheme import (
     behaviour_codes,
     input_components,
@@ -51,7 +53,8 @@ from app.tenancy import tenant_rules, tenant_today, utc_now
 
 # The stage's public surface (the demo and the views call these).
 __all__ = [
-    "RatingData", "behaviour_codes", "build_input", "current_outcome", "finalise", "get_or_start",
+    "RatingData", "behaviour_codes", "build_input", "current_outcome", "finalise", "finalise_readiness",
+    "get_or_start", "record_no_realisation",
     "input_components", "is_matrix", "load", "my_peer_scores", "peer_requests", "preview", "reapply_rules",
     "recompute", "save_ratings", "submit_peer_ratings", "uses_360",
 ]
@@ -82,16 +85,17 @@ def _check_version(evaluation: Evaluation, version: int | None) -> None:
 
 def get_or_start(user: User, plan: Plan, period: Period) -> Evaluation:
     """The evaluation of ``plan`` for ``period``; the penilai opens a draft when there is none."""
+    # Access first: whether an evaluation exists is no business of someone who may not start one.
+    if not can_start_evaluation(user, plan):
+        if plan.status is not PlanStatus.AGREED:
+            raise Forbidden(_("SKP ini belum disetujui, jadi belum dapat dinilai."))
+        raise Forbidden(_("Hanya pejabat penilai pegawai ini yang dapat memulai penilaian."))
     if period.id != plan.period_id and period.parent_id != plan.period_id:
         raise Invalid(_("Periode %(period)s bukan bagian dari tahun SKP ini.", period=period.label))
     existing = db.session.scalar(
         select(Evaluation).where(Evaluation.plan_id == plan.id, Evaluation.period_id == period.id))
     if existing is not None:
         return existing
-    if not can_start_evaluation(user, plan):
-        if plan.status is not PlanStatus.AGREED:
-            raise Forbidden(_("SKP ini belum disetujui, jadi belum dapat dinilai."))
-        raise Forbidden(_("Hanya pejabat penilai pegawai ini yang dapat memulai penilaian."))
     penilai = penilai_of(plan)
     evaluation = Evaluation(plan=plan, period=period, evaluator_id=penilai.id if penilai else None, inputs={})
     db.session.add(evaluation)
@@ -149,7 +153,8 @@ def _clean_entries(evaluation: Evaluation, data: RatingData, rt: RuleSetRuntime)
         hasil_kerja_rating=data.hasil_kerja_rating or None, perilaku_rating=data.perilaku_rating or None,
         behaviour_scores=scores, components=components, has_innovation=bool(data.has_innovation),
         additional_points=float(data.additional_points or 0), note=(data.note or "").strip() or None,
-        organisation_predikat=entries_of(evaluation).organisation_predikat)
+        organisation_predikat=entries_of(evaluation).organisation_predikat,
+        no_realisation=entries_of(evaluation).no_realisation)
 
 
 def save_ratings(user: User, evaluation: Evaluation, data: RatingData, version: int | None) -> None:
@@ -181,23 +186,30 @@ def _distribution_warnings(evaluation: Evaluation, computed: Computed) -> list[s
     return [v.message for v in check.violations] if check is not None else []
 
 
+def finalise_readiness(evaluation: Evaluation, today: date | None = None) -> Readiness:
+    """What stands between a draft and finalising it (shown before the button)."""
+    computed = compute(evaluation)
+    return readiness(evaluation, computed.outcome, computed.runtime, today or tenant_today())
+
+
 def finalise(user: User, evaluation: Evaluation, version: int | None, today: date | None = None) -> list[str]:
     """Freeze the evaluation: status FINAL with the rule-set snapshot; the objection window starts.
 
-    Refused while the result is incomplete, the region's blockers stand, or the
-    unit's distribution breaks a curve on ``block``. Returns the distribution
-    warnings (``warn``) to show.
+    Refused while any blocker stands (``app.skp.evaluation.readiness``: an IKI
+    without realisation, a period not ended, evidence awaiting review on
+    ``block``, an incomplete result, the region's blockers) or the unit's
+    distribution breaks a curve on ``block``. Returns the warnings to show.
     """
     require_rater(user, evaluation)
     _check_version(evaluation, version)
     before = audit_view(evaluation)
     computed = recompute(evaluation)
     outcome = computed.outcome
-    if not outcome.complete:
-        raise Invalid(_("Hasil belum lengkap: %(error)s", error=outcome.error or "-"))
-    if outcome.blockers:
-        raise Invalid(_("Belum dapat difinalkan: %(why)s", why="; ".join(outcome.blockers)))
-    warnings = _distribution_warnings(evaluation, computed)
+    ready = readiness(evaluation, outcome, computed.runtime, today or tenant_today())
+    if not ready.ready:
+        raise Invalid(_("Belum dapat difinalkan: %(why)s", why=" ".join(ready.blockers)))
+    warnings = list(ready.warnings) + [_("Peringatan kurva distribusi: %(w)s", w=w)
+                                       for w in _distribution_warnings(evaluation, computed)]
     run = computed.runtime
     evaluation.status = EvaluationStatus.FINAL
     evaluation.snapshot = run.snapshot()
@@ -214,6 +226,22 @@ def finalise(user: User, evaluation: Evaluation, version: int | None, today: dat
     evaluation_finalised.send(evaluation, result=standing_period_result(evaluation, outcome),
                               evaluation_input=computed.prepared.input)
     return warnings
+
+
+def record_no_realisation(user: User, evaluation: Evaluation, plan_indicator_id: int, none: bool) -> None:
+    """The penilai records (or withdraws) "tidak ada realisasi" for one IKI of the plan:
+    it then counts as a realisation of 0 and is shown as such."""
+    require_rater(user, evaluation)
+    ids = {ind.id for result in evaluation.plan.results for ind in result.indicators}
+    if plan_indicator_id not in ids:
+        raise Invalid(_("IKI ini tidak ada di SKP yang dinilai."))
+    entries = entries_of(evaluation)
+    marked = set(entries.no_realisation)
+    marked = marked | {plan_indicator_id} if none else marked - {plan_indicator_id}
+    before = audit_view(evaluation)
+    store_entries(evaluation, dataclasses.replace(entries, no_realisation=sorted(marked)))
+    recompute(evaluation)
+    record("evaluation.no_realisation", evaluation, before)
 
 
 # --- re-applying the rules -------------------------------------------------------------------

@@ -20,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
-from app.errors import Invalid
+from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.periods.models import Period
 from app.regions.distribution import DistributionCheck
 from app.regions.manager import RuleSetRuntime
+from app.skp.evaluation.access import can_set_organisation_predikat
 from app.skp.evaluation.entries import (
     audit_view,
     entries_of,
@@ -157,9 +158,20 @@ def rates_in_unit(user: User, unit_id: int, period_id: int) -> bool:
                for e in db.session.scalars(unit_evaluation_query(unit_id, period_id)).unique())
 
 
+def may_set_organisation_predikat(user: User, unit: Unit, rt: RuleSetRuntime | None = None) -> bool:
+    rt = rt or tenant_rules()
+    head = unit_head_of(unit.id)
+    is_head = head is not None and user.employee_id is not None and head.id == user.employee_id
+    return can_set_organisation_predikat(user, is_head, rt.rule_set.unit_head_sets_organisation_predikat)
+
+
 def set_organisation_predikat(user: User, unit: Unit, period: Period, code: str) -> int:
     """Store the unit's organisation predikat in every draft evaluation of the unit and period."""
-    if code not in organisation_choices(tenant_rules()):
+    rt = tenant_rules()
+    if not may_set_organisation_predikat(user, unit, rt):
+        raise Forbidden(_("Predikat organisasi unit ditetapkan oleh admin instansi%(head)s.",
+                          head=_(" atau kepala unit") if rt.rule_set.unit_head_sets_organisation_predikat else ""))
+    if code not in organisation_choices(rt):
         raise Invalid(_("Predikat organisasi tidak dikenal."), "organisation_predikat")
     changed = 0
     for evaluation in db.session.scalars(unit_evaluation_query(unit.id, period.id)).unique():

@@ -25,6 +25,7 @@ from app.skp.evaluation.access import (
     can_peer_rate,
     can_rate,
     can_reapply_rules,
+    can_start_evaluation,
     can_view_evaluation,
 )
 from app.skp.evaluation.entries import entries_of
@@ -49,8 +50,8 @@ from app.skp.evaluation.scheme import (
     maximum_score,
     uses_360,
 )
-from app.skp.evaluation.worklist import due_for
-from app.skp.planning.access import is_owner
+from app.skp.evaluation.worklist import due_for, due_year
+from app.skp.planning.access import can_view_plan, is_owner
 from app.skp.planning.models import Plan
 from app.tenancy import tenant_rules, tenant_today
 from app.tenancy.web import tenant_blueprint
@@ -76,8 +77,7 @@ def _current_year() -> int:
     requested = request.args.get("tahun", type=int)
     if requested:
         return requested
-    latest = db.session.scalar(select(db.func.max(Period.year)).where(Period.kind == PeriodKind.YEAR))
-    return latest or tenant_today().year
+    return due_year(tenant_today())
 
 
 # --- the work list ---------------------------------------------------------------------
@@ -102,6 +102,12 @@ def start(plan_id: int, period_id: int):
     period = db.get_or_404(Period, period_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # Refused before anything is looked up: the answer never reveals an existing evaluation's id.
+    if not can_view_plan(current_user, plan):
+        abort(404)
+    if not can_start_evaluation(current_user, plan):
+        raise Forbidden(_("Hanya pejabat penilai pegawai ini yang dapat memulai penilaian, "
+                          "dan hanya setelah SKP-nya disetujui."))
     done = perform(None, lambda: service.get_or_start(current_user, plan, period),
                    redirect_to=lambda evaluation: _detail_url(evaluation.id))
     return done.response if done.ok else redirect(url_for("penilaian.index"))
@@ -120,6 +126,7 @@ def _render_detail(evaluation: Evaluation, form, finalise_form, status: int = 20
     outcome = service.current_outcome(evaluation)
     rateable = can_rate(current_user, evaluation)
     finalise_form.version.data = evaluation.version
+    ready = service.finalise_readiness(evaluation) if rateable else None
     return render_template(
         "skp/eval_detail.html", evaluation=evaluation, result=outcome, achievements=outcome.achievements,
         entries=entries_of(evaluation),
@@ -127,7 +134,7 @@ def _render_detail(evaluation: Evaluation, form, finalise_form, status: int = 20
         can_rate=rateable, is_matrix=is_matrix(rt), uses_360=uses_360(rt),
         expectation_labels=EXPECTATION_LABELS,
         unit=(evaluation.plan.employee.position.unit if evaluation.plan.employee.position else None),
-        is_owner=is_owner(current_user, evaluation.plan),
+        is_owner=is_owner(current_user, evaluation.plan), readiness=ready, no_realisation_form=ConfirmForm(),
     ), status
 
 
@@ -184,7 +191,7 @@ def finalise(evaluation_id: int):
     done = perform(form, lambda: service.finalise(current_user, evaluation, form.version_number))
     if done.ok:
         for warning in done.value:
-            flash(_("Peringatan kurva distribusi: %(w)s", w=warning), "error")
+            flash(warning, "error")
         flash(_("Penilaian difinalkan. Pegawai telah diberi tahu; masa keberatan dimulai hari ini."), "success")
         return redirect(_detail_url(evaluation_id))
     if done.status == 409:  # stale: show the current state with the message
@@ -197,6 +204,19 @@ def finalise(evaluation_id: int):
     finalise_form = FinaliseForm(formdata=None)
     finalise_form.form_errors.extend(form.form_errors)
     return _render_detail(evaluation, rating, finalise_form, done.status)
+
+
+@bp.route("/<int:evaluation_id>/tanpa-realisasi/<int:indicator_id>", methods=["POST"])
+def no_realisation(evaluation_id: int, indicator_id: int):
+    evaluation = _load(evaluation_id)
+    _require_rating(evaluation)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    none = request.form.get("none") == "1"
+    perform(None, lambda: service.record_no_realisation(current_user, evaluation, indicator_id, none),
+            success=_("Dicatat: IKI ini tidak ada realisasi (dihitung 0).") if none
+            else _("Catatan “tidak ada realisasi” dibatalkan."))
+    return redirect(_detail_url(evaluation_id))
 
 
 # --- 360° -------------------------------------------------------------------------------------
@@ -237,7 +257,12 @@ def unit(unit_id: int, period_id: int):
     form.organisation_predikat.choices = [(c, ORGANISATION_PREDIKAT_LABELS.get(c, c))
                                           for c in units.organisation_choices(rt)]
     chosen = request.args.get("predikat_organisasi")
+    may_set = units.may_set_organisation_predikat(current_user, unit, rt)
     if request.method == "POST":
+        if not may_set:
+            raise Forbidden(_("Predikat organisasi unit ditetapkan oleh admin instansi%(head)s.",
+                              head=_(" atau kepala unit") if rt.rule_set.unit_head_sets_organisation_predikat
+                              else ""))
         if form.validate_on_submit():
             done = perform(form, lambda: units.set_organisation_predikat(current_user, unit, period,
                                                                          form.organisation_predikat.data),
@@ -250,7 +275,7 @@ def unit(unit_id: int, period_id: int):
     if request.method == "GET":
         form.organisation_predikat.data = spread.organisation_predikat
     return render_template("skp/eval_unit.html", unit=unit, period=period, spread=spread, form=form,
-                           head=head, organisation_labels=ORGANISATION_PREDIKAT_LABELS,
+                           head=head, organisation_labels=ORGANISATION_PREDIKAT_LABELS, may_set=may_set,
                            reapply_form=ReapplyForm(), rule_set=rt.rule_set), \
         form_status(form, done)
 

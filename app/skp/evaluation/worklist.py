@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -11,7 +12,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.org.hierarchy import positions_led_by
 from app.org.models import Employee, Position
-from app.periods.models import Period
+from app.periods.models import Period, PeriodKind
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.planning.access import is_penilai
 from app.skp.planning.models import Plan, PlanStatus
@@ -57,3 +58,22 @@ def final_period_ids(plan: Plan) -> set[int]:
     return set(db.session.scalars(
         select(Evaluation.period_id).where(Evaluation.plan_id == plan.id,
                                            Evaluation.status == EvaluationStatus.FINAL)))
+
+
+def due_year(today: date) -> int:
+    """The year whose periods are due for evaluation on ``today``.
+
+    Periods are evaluated once they have ended, so the list opens on the year
+    of the latest opened period that has ended (in January that is still last
+    year's fourth quarter, even when next year's planning is already open in
+    November). Before any period has ended: the opened year containing today,
+    else the earliest opened year, else today's year."""
+    ended = db.session.scalar(select(Period.year).where(Period.ends_on < today)
+                              .order_by(Period.ends_on.desc(), Period.year.desc()).limit(1))
+    if ended is not None:
+        return ended
+    years = list(db.session.scalars(select(Period.year).where(Period.kind == PeriodKind.YEAR)
+                                    .order_by(Period.year)))
+    if today.year in years:
+        return today.year
+    return years[0] if years else today.year

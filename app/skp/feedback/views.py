@@ -46,8 +46,7 @@ def _readable_plan(plan_id: int, refusal: str) -> Plan:
 
 
 def _optional_int(name: str) -> int | None:
-    value = request.values.get(name, "")
-    return int(value) if value.isdigit() else None
+    return request.values.get(name, type=int)  # the bounded reader: junk or huge → None
 
 
 @bp.route("/<int:plan_id>/dialog", methods=["GET", "POST"])

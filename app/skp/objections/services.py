@@ -41,6 +41,7 @@ from app.auth.models import User
 from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications import notify
+from app.regions.scoring import ScoringInputError, round_score
 from app.regions.snapshot import as_rule_set
 from app.regions.types import MatrixScheme, NumericScheme, RuleSet
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
@@ -225,8 +226,17 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
         labels: Mapping[str, str] = dict(predikat_choices(evaluation))
         if not new_predikat_code or new_predikat_code not in labels:
             raise Invalid(_("Pilih predikat baru dari daftar predikat rule set."), "new_predikat_code")
+        if uses_score(evaluation) and new_score is None:
+            # A numeric scheme's score decides its predikat: a new predikat without a new
+            # score would leave records like "Cukup (101.41)".
+            raise Invalid(_("Rule set ini memakai nilai angka: isi nilai baru yang sesuai dengan predikat "
+                            "baru."), "new_score")
         if new_score is not None:
-            _check_score(evaluation, new_predikat_code, float(new_score))
+            try:  # the one rounding rule: half-up to two places, the band decided on the shown value
+                new_score = float(round_score(new_score))
+            except (ScoringInputError, ValueError, ArithmeticError):
+                raise Invalid(_("Nilai baru harus berupa angka."), "new_score") from None
+            _check_score(evaluation, new_predikat_code, new_score)
         same_score = new_score is None or (evaluation.score is not None and float(new_score) == evaluation.score)
         if new_predikat_code == evaluation.predikat_code and same_score:
             raise Invalid(_("Predikat baru sama dengan predikat semula; pilih \u201chasil tetap\u201d bila hasil tidak diubah."),

@@ -11,7 +11,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.web.forms import Form, VersionedForm
 
-_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|[+-]?\d*\.\d+|[+-]?\d+")
+# A thousands group starts with 1-9: "1.250" is 1250, but "0.500" is a decimal (0.5).
+_GROUPED = r"[1-9]\d{0,2}(\.\d{3})+"
+_NUMBER = re.compile(rf"[+-]?({_GROUPED}|\d+)(,\d+)?|[+-]?\d*\.\d+|[+-]?\d+")
 
 
 def parse_number(text: str | None) -> float | None:
@@ -22,7 +24,7 @@ def parse_number(text: str | None) -> float | None:
         return None
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text):
+    elif re.fullmatch(rf"[+-]?{_GROUPED}", text):
         text = text.replace(".", "")  # 1.250 is one thousand two hundred fifty
     try:
         return float(text)
