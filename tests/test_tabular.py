@@ -49,3 +49,20 @@ def test_the_public_download_neutralises_unit_names(app, client, two_tenants):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
     assert rows[1][0] == "'" + HOSTILE[0]
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_region_report_csvs_neutralise_formula_cells_too():
+    """The region API's CSV renderers write through the same writer (issue #9 item 17)."""
+    from dataclasses import replace
+
+    from app.regions.api import render_score_recap_csv
+    from app.regions.reports import render_predikat_recap_csv, sample_report_data
+
+    data = sample_report_data()
+    hostile = replace(data.evaluations[0], unit='=HYPERLINK("http://jahat.example","klik")',
+                      employee_name="@SUM(A1)")
+    data = replace(data, evaluations=(hostile, *data.evaluations[1:]))
+    for text in (render_score_recap_csv(data), render_predikat_recap_csv(data, [("baik", "Baik")])):
+        assert '\n=HYPERLINK' not in text and ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+        assert "'=HYPERLINK" in text
+    assert ",'@SUM(A1)," in render_score_recap_csv(data)

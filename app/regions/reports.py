@@ -19,8 +19,6 @@ The core fills both; tests and the conformance kit fill them by hand
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -30,6 +28,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from app.regions.types import ReportAudience
+from app.tabular import csv_text
 
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
@@ -200,25 +199,18 @@ def render_predikat_recap_csv(data: ReportData, predikat_labels: Sequence[tuple[
     counts: dict[str, Counter] = {}
     for e in data.evaluations:
         counts.setdefault(e.unit, Counter())[e.predikat_code] += 1
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Unit kerja", *(label for _, label in predikat_labels), "Jumlah"])
-    for unit in sorted(counts):
-        row = counts[unit]
-        writer.writerow([unit, *(row[code] for code, _ in predikat_labels), sum(row.values())])
-    return out.getvalue()
+    rows = [["Unit kerja", *(label for _, label in predikat_labels), "Jumlah"]]
+    rows += [[unit, *(counts[unit][code] for code, _ in predikat_labels), sum(counts[unit].values())]
+             for unit in sorted(counts)]
+    return csv_text(rows, delimiter=",", bom=False)
 
 
 def render_score_recap_csv(data: ReportData, extra_columns: Sequence[str] = ()) -> str:
     """CSV: one row per employee with score and predikat (internal use: full NIP)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["NIP", "Nama", "Unit kerja", "Periode", "Nilai kinerja", "Predikat", *extra_columns])
-    for e in data.evaluations:
-        writer.writerow([e.nip, e.employee_name, e.unit, e.period_label,
-                         "" if e.score is None else f"{e.score:.2f}", e.predikat_label,
-                         *(_note(e, c) for c in extra_columns)])
-    return out.getvalue()
+    rows = [["NIP", "Nama", "Unit kerja", "Periode", "Nilai kinerja", "Predikat", *extra_columns]]
+    rows += [[e.nip, e.employee_name, e.unit, e.period_label, "" if e.score is None else f"{e.score:.2f}",
+              e.predikat_label, *(_note(e, c) for c in extra_columns)] for e in data.evaluations]
+    return csv_text(rows, delimiter=",", bom=False)  # formula-looking cells go out as text
 
 
 def evaluations_by_period(data: ReportData) -> dict[str, tuple[EmployeeEvaluation, ...]]:
