@@ -18,7 +18,7 @@ from app.publik.models import (
 )
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
 from app.skp.feedback.models import FeedbackMessage, FeedbackSession
-from app.skp.objections.models import Objection, ObjectionStatus
+from app.skp.objections.models import Objection, ObjectionFile, ObjectionSide, ObjectionStatus
 from app.skp.planning.models import (
     IndicatorAssignment,
     Plan,
@@ -51,6 +51,8 @@ __all__ = [
     "LoginAttempt",
     "Notification",
     "Objection",
+    "ObjectionFile",
+    "ObjectionSide",
     "ObjectionStatus",
     "PeerRating",
     "Period",

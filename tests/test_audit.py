@@ -661,3 +661,68 @@ def test_unknown_actions_and_fields_never_show_their_codes(app_context):
         "Sistem merekomendasikan pelatihan untuk Budi"
     assert sentence("user.update", "user", "platform:operator", "admin") == "operator platform operator mengubah akun admin"
     assert field_label("reports_to_id") == "Jabatan atasan" and field_label("new_thing_id") == "New thing"
+
+
+def test_every_audited_column_has_an_indonesian_label(app_context):
+    """Every field ``audit.snapshot`` records, for every audited model, reads as a label:
+    no "Copied from" made from ``copied_from_id``."""
+    from sqlalchemy import inspect
+
+    from app import models
+    from app.audit.labels import FIELD_LABELS
+    from app.audit.services import NOT_AUDITED, SECRET_NAME
+
+    bookkeeping = {"AuditEntry", "LoginAttempt", "UserSession", "Notification"}
+    audited = [getattr(models, name) for name in models.__all__
+               if hasattr(getattr(models, name), "__table__") and name not in bookkeeping
+               # citizens' surveys, complaints and publications write no audit entries (checked below)
+               and not getattr(models, name).__module__.startswith("app.publik")]
+    assert len(audited) > 15
+    missing = sorted(
+        f"{model.__name__}.{attr.key}" for model in audited for attr in inspect(model).column_attrs
+        if attr.key not in NOT_AUDITED | frozenset(getattr(model, "__audit_exclude__", ()))
+        and not SECRET_NAME.search(attr.key) and attr.key not in FIELD_LABELS)
+    assert missing == []
+    from pathlib import Path
+    publik = Path(__file__).resolve().parent.parent / "app" / "publik"
+    assert not [p for p in publik.rglob("*.py") if "audit.record" in p.read_text()], \
+        "app.publik now audits: label its columns and drop the exclusion above"
+    # What services record besides columns (the evaluation's entries, peer ratings, imports, accounts).
+    from dataclasses import fields
+
+    from app.skp.evaluation.entries import RatingData
+    extra = {f.name for f in fields(RatingData)} | {"role", "scores", "rater_id", "applied", "create", "update",
+                                                    "password_set", "two_factor", "recovery_code_used",
+                                                    "two_factor_required_for_admins", "has_password"}
+    assert sorted(extra - set(FIELD_LABELS)) == []
+
+
+def test_the_trail_shows_labels_of_values_and_summarises_machine_fields(app, client, two_tenants):
+    from tests.conftest import make_cycle
+
+    a, _ = two_tenants
+    with app.app_context():
+        cycle = make_cycle(a)
+        with tenant_scope(a.tenant):
+            from app.skp.evaluation.models import Evaluation
+            from app.skp.planning.models import Plan
+            evaluation = db.session.get(Evaluation, cycle.final_evaluation_id)
+            before = audit.snapshot(evaluation)
+            evaluation.inputs = {"hasil_kerja_rating": "di_bawah", "behaviour_scores": {"berorientasi-pelayanan": 70}}
+            evaluation.result = {"kind": "period", "period": {"predikat_code": "butuh_perbaikan"}}
+            evaluation.predikat_code = "butuh_perbaikan"
+            audit.record("evaluation.objection_change", evaluation, before)
+            plan = db.session.get(Plan, cycle.plan_id)
+            plan_before = audit.snapshot(plan)
+            plan.copied_from_id = None
+            plan.unit_name = "Dinas Baru"
+            audit.record("plan.update", plan, plan_before)
+            db.session.commit()
+    _admin(client)
+    page = client.get("/kota-a/admin/audit/").get_data(as_text=True).split("<table>")[1]
+    assert "rincian perhitungan diperbarui" in page and "&#34;kind&#34;" not in page
+    assert "Di bawah ekspektasi" in page and "di_bawah" not in page
+    assert "Berorientasi Pelayanan" in page and "berorientasi-pelayanan" not in page
+    assert "Butuh Perbaikan" in page and "butuh_perbaikan" not in page
+    assert "Unit kerja saat SKP disusun dari Dinas menjadi Dinas Baru" in page
+    assert "Unit name" not in page

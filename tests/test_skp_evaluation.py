@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -158,7 +159,7 @@ def test_sawahlunto_numeric_with_training_component(app, client):
     # KES-03: 25 within 20–30 → 100% → 109; hasil kerja = 109.
     # perilaku = mean of seven 100s = 100; pelatihan = min(10 JP / 20 JP, 1) × 100 = 50.
     # score = 109 × 60% + 100 × 30% + 50 × 10% = 65.4 + 30 + 5 = 100.4 → Baik (PP 30/2019: 90–120).
-    assert ev.score == pytest.approx(100.4)
+    assert ev.score == Decimal("100.40")
     assert ev.predikat_code == "baik"
     assert (ev.rule_set_code, ev.rule_set_version) == ("sawahlunto", "1.0.0")
     assert [c["value"] for c in ev.result["period"]["components"]] == [109, 100, 50]
@@ -227,7 +228,7 @@ def test_ambon_360_weights_with_peer_and_unit_ikm(app, client):
     # perilaku 360° = (40% × atasan 100 + 20% × rekan 85 + 20% × masyarakat IKM 75) / 80
     #              = (4000 + 1700 + 1500) / 80 = 90  (no bawahan: divided by the weights present)
     # score = 109 × 60% + 90 × 40% = 65.4 + 36 = 101.4 → Baik.
-    assert ev.score == pytest.approx(101.4) and ev.predikat_code == "baik"
+    assert ev.score == Decimal("101.40") and ev.predikat_code == "baik"
     assert [c["value"] for c in ev.result["period"]["components"]] == [109, 90]
     assert ev.result["inputs"]["unit_satisfaction"]["ikm"] == 75
     assert any("perilaku 360°" in s for s in ev.result["period"]["steps"])
@@ -255,7 +256,7 @@ def test_salor_components_and_lower_is_better(app, client):
     # score = 100 × 50% + 90 × 20% + 100 × 10% + 80 × 10% + 60 × 10% = 50 + 18 + 10 + 8 + 6 = 92 → Baik.
     caps = [a["capaian"] for a in ev.result["period"]["achievements"]]
     assert caps == [120, 90]
-    assert ev.score == pytest.approx(92) and ev.predikat_code == "baik"
+    assert ev.score == Decimal("92.00") and ev.predikat_code == "baik"
 
 
 def test_palangkaraya_needs_a_face_to_face_session(app, client):
@@ -280,7 +281,7 @@ def test_palangkaraya_needs_a_face_to_face_session(app, client):
         ev = _evaluation(o, ev_id)
     # PKY-TI-02: 80 / 100 = 80% → 70; PKY-TI-01: 80 / 80 = 100% → 109; hasil = (70 + 109) / 2 = 89.5.
     # score = 89.5 × 50% + proses 60 × 20% + perilaku 80 × 30% = 44.75 + 12 + 24 = 80.75 → Cukup (70–<90).
-    assert ev.score == pytest.approx(80.75) and ev.predikat_code == "cukup"
+    assert ev.score == Decimal("80.75") and ev.predikat_code == "cukup"
     assert ev.status is m.EvaluationStatus.FINAL
     assert len(ev.result["inputs"]["feedback_sessions"]) == 1
 
@@ -309,7 +310,7 @@ def test_walesi_matrix_semesters_and_the_year(app, client):
         ev = _evaluation(o, s1)
     # WLS-VAK-02: 165 / 150 = 110% → 120; WLS-KMS-02: 95 within 90–100 → 100% → 109;
     # mean nilai (120 + 109) / 2 = 114.5 → band di_atas (110–120); matrix di_atas × sesuai → Baik.
-    assert ev.score == pytest.approx(114.5)
+    assert ev.score == Decimal("114.50")
     assert ev.result["period"]["hasil_kerja_rating"] == "di_atas"
     assert ev.predikat_code == "baik"
 
@@ -644,3 +645,85 @@ def test_finalising_passes_the_full_input_to_the_regions_training_rules(app, cli
         codes = set(db.session.scalars(select(m.TrainingRecord.recommendation_code)
                                        .where(m.TrainingRecord.evaluation_id == ev_id)))
     assert "etika-pelayanan" in codes
+
+
+# --- exact scores (issue #9 item 5) ---------------------------------------------------------
+
+def _unrounded_plugin_total(monkeypatch, score: float) -> None:
+    """A region whose ``kinerja_period_result`` computes its own total without ``round_score``:
+    the plugin API carries floats, so the core gets e.g. 100.405 (binary 100.40499…)."""
+    from app.regions.manager import RuleSetRuntime
+
+    computed = RuleSetRuntime.period_result
+
+    def period_result(self, evaluation):
+        return replace(computed(self, evaluation), score=score)
+
+    monkeypatch.setattr(RuleSetRuntime, "period_result", period_result)
+
+
+def test_a_plugin_score_is_stored_as_an_exact_decimal_rounded_half_up(app, client, monkeypatch):
+    with app.app_context():
+        o = _setup("sawahlunto")
+        ids = _plan(o, [("KES-01", "Pelayanan kesehatan", "kuantitas", "higher", "layanan", 600, 600),
+                        ("KES-03", "Waktu tunggu", "waktu", "lower", "menit", 20, 30)],
+                    {0: {1: 150}, 1: {1: 25}})
+    _unrounded_plugin_total(monkeypatch, 100.405)  # float round() and '%.2f' give 100.40
+    login(client, "sawahlunto", "penilai")
+    ev_id = _start(client, "sawahlunto", ids["plan_id"], ids["periods"][1])
+    assert _rate(client, "sawahlunto", ev_id, **_behaviours(100)).status_code == 302
+    assert _finalise(client, "sawahlunto", ev_id).status_code == 302
+    with app.app_context():
+        db.session.remove()  # a fresh read: the value comes back from the database
+        ev = _evaluation(o, ev_id)
+    assert isinstance(ev.score, Decimal) and ev.score == Decimal("100.41")
+    assert ev.result["score"] == 100.405  # the JSON outcome keeps the plugin's number as it is
+    page = client.get(f"/sawahlunto/penilaian/{ev_id}").get_data(as_text=True)
+    assert '<dd id="nilai">100.41</dd>' in page
+    assert 'id="diubah-keberatan"' not in page  # the rounding is no objection decision
+
+
+def test_an_objection_score_round_trips_exactly(app, client):
+    from app.auth.models import User
+    from app.skp.evaluation import services as evaluations
+    from app.skp.objections import services as objections
+
+    with app.app_context():
+        o = _setup("sawahlunto")
+        ids = _plan(o, [("KES-01", "Pelayanan kesehatan", "kuantitas", "higher", "layanan", 600, 600)],
+                    {0: {1: 150}})
+    with app.test_request_context(), tenant_scope(o.tenant):
+        penilai = db.session.get(User, o.user_ids["penilai"])
+        ev = evaluations.get_or_start(penilai, db.session.get(m.Plan, ids["plan_id"]),
+                                      db.session.get(m.Period, ids["periods"][1]))
+        codes = evaluations.behaviour_codes(ev, evaluations.tenant_rules())
+        evaluations.save_ratings(penilai, ev, evaluations.RatingData(
+            behaviour_scores={c: 100.0 for c, _n in codes}), None)
+        evaluations.finalise(penilai, ev, None)
+        objection = objections.lodge(db.session.get(User, o.user_ids["pegawai"]), ev, "Nilai terlalu tinggi.")
+        # 80.005 is binary 80.00499…: float rounding gives 80.00, half-up on the typed decimal 80.01.
+        objections.decide(db.session.get(User, o.user_ids["atasan"]), objection, "changed",
+                          "Dipertimbangkan ulang.", new_predikat_code="cukup", new_score=80.005)
+        db.session.commit()
+        ev_id = ev.id
+    with app.app_context(), tenant_scope(o.tenant):
+        db.session.remove()
+        ev = db.session.get(m.Evaluation, ev_id)
+        assert isinstance(ev.score, Decimal) and ev.score == Decimal("80.01")
+        # The one stored value is what every page shows.
+        shown = evaluations.current_outcome(ev)
+        assert (shown.score, shown.changed_by_objection) == (Decimal("80.01"), True)
+    login(client, "sawahlunto", "penilai")
+    assert '<dd id="nilai">80.01</dd>' in client.get(f"/sawahlunto/penilaian/{ev_id}").get_data(as_text=True)
+
+
+def test_the_score_columns_are_exact_decimals_in_the_schema(app_context, owner_engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import Numeric, inspect
+
+    columns = {c["name"]: c["type"] for c in inspect(owner_engine).get_columns("skp_evaluation")}
+    assert isinstance(columns["score"], Numeric) and (columns["score"].precision, columns["score"].scale) == (6, 2)
+    with owner_engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert [d for d in diffs if "skp_evaluation" in repr(d) and "score" in repr(d)] == []

@@ -13,21 +13,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.admin.forms import POSITION_KIND_LABELS, SEX_LABELS, UNIT_KIND_LABELS
 from app.audit.forms import TrailFilterForm
-from app.audit.labels import field_label, sentence
+from app.audit.labels import MACHINE_FIELDS, field_label, sentence
 from app.audit.models import AuditEntry
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
+from app.skp.evaluation.forms import EXPECTATION_LABELS, ORGANISATION_PREDIKAT_LABELS
+from app.skp.training.services import reason_text as training_reason_text
+from app.skp.training.services import topic_name
+from app.tenancy import tenant_rules
 from app.tenancy.current import start_of_local_day
 from app.tenancy.web import tenant_blueprint
+from app.web.filters import status_label
 from app.web.listing import paginate
 
 bp = tenant_blueprint("audit", __name__, "/admin/audit", guard=admin_required)
@@ -48,7 +55,21 @@ VALUE_LABELS: dict[tuple[str | None, str], dict] = {
     (None, "sex"): SEX_LABELS,
     ("unit", "kind"): UNIT_KIND_LABELS,
     ("position", "kind"): POSITION_KIND_LABELS,
+    (None, "direction"): {"higher": _l("makin tinggi makin baik"), "lower": _l("makin rendah makin baik")},
+    (None, "hasil_kerja_rating"): EXPECTATION_LABELS,
+    (None, "perilaku_rating"): EXPECTATION_LABELS,
+    (None, "rating"): EXPECTATION_LABELS,
+    (None, "organisation_predikat"): ORGANISATION_PREDIKAT_LABELS,
 }
+# Fields holding a code of the tenant's rule set, shown by its name: field → vocabulary.
+RULE_CODE_FIELDS = {
+    "predikat_code": "predikat", "new_predikat_code": "predikat", "original_predikat_code": "predikat",
+    "organisation_predikat": "predikat", "behaviour_code": "behaviour", "recommendation_code": "training",
+    "topics": "training",
+}
+# Dicts keyed by a rule-set code: field → vocabulary of its keys.
+RULE_CODE_KEYS = {"behaviour_scores": "behaviour", "scores": "behaviour", "components": "component",
+                  "weights": "component"}
 
 
 
@@ -85,6 +106,7 @@ def _trail(employee: Employee | None):
         query = query.where(AuditEntry.occurred_at < start_of_local_day(date_to + timedelta(days=1)))
     page = paginate(query)
     names = _referenced_names(page.items)
+    names.update(_rule_names())
     filters = {name: request.args[name] for name in ("object_type", "object_id", "actor", "date_from", "date_to")
                if request.args.get(name)}
     return render_template("audit/index.html", form=form, page=page, employee=employee, filters=filters,
@@ -118,6 +140,44 @@ def _referenced_names(entries: list[AuditEntry]) -> dict[tuple[type, int], str]:
     return names
 
 
+def _rule_names() -> dict:
+    """The tenant's rule-set vocabularies (code → name) and its settings' descriptions."""
+    rules = tenant_rules().rule_set
+    scheme = rules.scheme
+    predikat = {p.code: p.label for p in getattr(scheme, "predikat", ())}
+    predikat.update({b.code: b.label for b in getattr(scheme, "bands", ())})
+    schema = rules.settings_schema() if rules.settings_schema else None
+    return {
+        ("rules", "predikat"): predikat,
+        ("rules", "behaviour"): {b.code: b.name for b in rules.behaviours},
+        ("rules", "component"): {c.code: c.name for c in rules.components},
+        ("rules", "training"): {t.code: t.name for t in rules.training},
+        ("rules", "settings"): {name: (field.metadata.get("description") or "").rstrip(".")
+                                for name, field in (schema.fields.items() if schema else ())},
+    }
+
+
+def _enum_of(object_type: str, key: str) -> type | None:
+    """The enum class of an audited model's column, found by the entry's object type."""
+    return _enum_columns().get((object_type, key))
+
+
+@cache
+def _enum_columns() -> dict[tuple[str, str], type]:
+    found = {}
+    for mapper in db.Model.registry.mappers:
+        table = getattr(mapper.class_, "__table__", None)
+        for column in table.c if table is not None else ():
+            if getattr(column.type, "enum_class", None) is not None:
+                found[(audit_type_of(mapper.class_), column.key)] = column.type.enum_class
+    return found
+
+
+def audit_type_of(model: type) -> str:
+    return getattr(model, "__audit_type__", None) or {"user_account": "user"}.get(model.__table__.name,
+                                                                                  model.__table__.name)
+
+
 def _present(entry: AuditEntry, names: dict[tuple[type, int], str]) -> Row:
     before, after = entry.before or {}, entry.after or {}
     changes = []
@@ -125,8 +185,11 @@ def _present(entry: AuditEntry, names: dict[tuple[type, int], str]) -> Row:
         if entry.before is not None and entry.after is not None and before.get(key) == after.get(key):
             continue
         field = field_label(key)
-        old = _value(entry.object_type, key, before.get(key), names)
-        new = _value(entry.object_type, key, after.get(key), names)
+        if key in MACHINE_FIELDS:  # a stored calculation: said in words, never dumped
+            changes.append(str(MACHINE_FIELDS[key]))
+            continue
+        old = _value(entry.object_type, key, before.get(key), names, before)
+        new = _value(entry.object_type, key, after.get(key), names, after)
         if entry.before is None:
             changes.append(_("%(field)s: %(value)s", field=field, value=new))
         elif entry.after is None:
@@ -148,18 +211,32 @@ def _name(entry: AuditEntry, names: dict[tuple[type, int], str]) -> str:
     return own
 
 
-def _value(object_type: str, key: str, value: Any, names: dict[tuple[type, int], str]) -> str:
+def _value(object_type: str, key: str, value: Any, names: dict, state: dict | None = None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if key in REFERENCES and isinstance(value, int):
         return names.get((REFERENCES[key], value)) or _("data #%(id)d (sudah dihapus)", id=value)
+    rules = names.get(("rules", RULE_CODE_FIELDS.get(key, ""))) or {}
     labels = VALUE_LABELS.get((object_type, key)) or VALUE_LABELS.get((None, key))
-    if labels is not None and isinstance(value, str):
-        return str(next((label for code, label in labels.items() if str(code) == value), value))
+    if isinstance(value, str):
+        if value in rules:
+            return str(rules[value])
+        if labels is not None and (label := next((lb for code, lb in labels.items() if str(code) == value), None)):
+            return str(label)
+        if (enum_class := _enum_of(object_type, key)) is not None and value in {m.value for m in enum_class}:
+            return status_label(enum_class(value))
+        if key == "recommendation_code":  # a hook's own recommendation: named by its reason's head
+            reason = (state or {}).get("reason")
+            return reason.split(":", 1)[0] if isinstance(reason, str) and reason else topic_name(value)
+        if key == "reason" and object_type == "training_record":
+            return training_reason_text(value)
     if isinstance(value, dict):  # nested settings or inputs: labelled, never JSON
-        return "; ".join(f"{field_label(k)}: {_value(object_type, k, v, names)}" for k, v in sorted(value.items()))
+        keys = names.get(("rules", RULE_CODE_KEYS.get(key, ""))) or {}
+        settings = (names.get(("rules", "settings")) or {}) if key == "settings" else {}
+        return "; ".join(f"{keys.get(k) or settings.get(k) or field_label(k)}: {_value(object_type, k, v, names)}"
+                         for k, v in sorted(value.items()))
     if isinstance(value, list):
         return ", ".join(_value(object_type, key, item, names) for item in value)
     return str(value)

@@ -22,10 +22,11 @@ from app.periods.models import Period
 from app.regions.manager import RuleSetRuntime
 from app.regions.scoring import ScoringInputError
 from app.skp.evaluation.inputs import Prepared, build_input
-from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.evaluation.models import Evaluation, EvaluationStatus, exact_score
 from app.skp.evaluation.outcome import (
     EvaluationOutcome,
     PeriodicFinal,
+    api_score,
     outcome_of,
     outcome_to_json,
     standing_period_result,
@@ -75,8 +76,8 @@ def _with_annual_result(outcome: EvaluationOutcome, prepared: Prepared, plan: Pl
     outcome = dataclasses.replace(
         outcome, kind="annual", score=None, predikat_code=None, predikat_label=None,
         blockers=tuple(_("Penilaian %(period)s belum final.", period=p.label) for p in missing),
-        periodic=tuple(PeriodicFinal(e.id, e.period.label, e.predikat_label, e.score, e.rule_set_version)
-                       for e in finals))
+        periodic=tuple(PeriodicFinal(e.id, e.period.label, e.predikat_label, api_score(e.score),
+                                     e.rule_set_version) for e in finals))
     if not finals:
         return dataclasses.replace(outcome, error=_("Belum ada penilaian periodik yang final."))
     try:
@@ -98,8 +99,8 @@ def _periodic_finals(plan: Plan) -> tuple[list[Evaluation], list[Period]]:
 
 
 def _store(evaluation: Evaluation, outcome: EvaluationOutcome) -> None:
-    evaluation.result = outcome_to_json(outcome)
-    evaluation.score = outcome.score
+    evaluation.result = outcome_to_json(outcome)  # the region API's numbers as they came
+    evaluation.score = outcome.score  # stored exact: ``Evaluation.score`` converts (``exact_score``)
     evaluation.predikat_code = outcome.predikat_code
     evaluation.predikat_label = outcome.predikat_label
     evaluation.rule_set_code = outcome.rule_set_code
@@ -116,10 +117,13 @@ def recompute(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Compu
 
 
 def current_outcome(evaluation: Evaluation) -> EvaluationOutcome:
-    """What a draft computes to right now (nothing stored); a final one's stored outcome."""
+    """What the evaluation page shows: a final evaluation's decided result, a
+    draft's fresh computation. Its ``score`` is the exact value the evaluation
+    stores (``Decimal``, half-up to two places), never the region API's float."""
     if evaluation.status is EvaluationStatus.FINAL:
         return decided_outcome(evaluation)
-    return compute(evaluation).outcome
+    outcome = compute(evaluation).outcome
+    return dataclasses.replace(outcome, score=exact_score(outcome.score))
 
 
 def decided_outcome(evaluation: Evaluation) -> EvaluationOutcome:
@@ -128,15 +132,14 @@ def decided_outcome(evaluation: Evaluation) -> EvaluationOutcome:
     page shows the decided result, never the superseded one."""
     outcome = outcome_of(evaluation)
     decided = (evaluation.predikat_code, evaluation.predikat_label, evaluation.score)
-    if decided == (outcome.predikat_code, outcome.predikat_label, outcome.score):
-        return outcome
+    changed = decided != (outcome.predikat_code, outcome.predikat_label, exact_score(outcome.score))
     return dataclasses.replace(outcome, predikat_code=evaluation.predikat_code,
                                predikat_label=evaluation.predikat_label, score=evaluation.score,
-                               changed_by_objection=True)
+                               changed_by_objection=changed)
 
 
 def preview(evaluation: Evaluation) -> dict[str, Any]:
-    """``current_outcome`` in its stored JSON form."""
+    """The outcome in its stored JSON form (the region API's numbers as they came)."""
     if evaluation.status is EvaluationStatus.FINAL:
         return evaluation.result or {}
-    return outcome_to_json(current_outcome(evaluation))
+    return outcome_to_json(compute(evaluation).outcome)

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db, str_enum
 from app.org.models import Employee
 from app.periods.models import Period
+from app.regions.scoring import round_score
 from app.skp.planning.models import Plan
 from app.tenancy import TenantScoped, utc_now
+
+# A stored score: exact, two places. Six digits hold every scheme's range (0–120 in
+# PP 30/2019, 0–100 in PP 46/2011) with room to spare: at most 9999.99.
+SCORE_TYPE = Numeric(6, 2)
+
+
+def exact_score(value: float | Decimal | None) -> Decimal | None:
+    """The one conversion of a score into what is stored: the region API's float
+    (or an entered decimal) as an exact ``Decimal``, half-up to two places."""
+    return None if value is None else round_score(value)
 
 
 class EvaluationStatus(enum.StrEnum):
@@ -45,7 +57,9 @@ class Evaluation(TenantScoped, db.Model):
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The computed result (PeriodResult/AnnualResult as JSON) with its steps.
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    score: Mapped[float | None]
+    # The score as stored and shown (exact, half-up to two places); ``result`` keeps
+    # the region API's floats as they came.
+    score: Mapped[Decimal | None] = mapped_column(SCORE_TYPE)
     predikat_code: Mapped[str | None] = mapped_column(String(40))
     predikat_label: Mapped[str | None] = mapped_column(String(80))
     rule_set_code: Mapped[str | None] = mapped_column(String(40))
@@ -63,6 +77,11 @@ class Evaluation(TenantScoped, db.Model):
     evaluator: Mapped[Employee | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("score")
+    def _exact(self, _key: str, value: float | Decimal | None) -> Decimal | None:
+        # Every writer (the computed outcome, an objection decision) goes through here.
+        return exact_score(value)
 
 
 class PeerRating(TenantScoped, db.Model):

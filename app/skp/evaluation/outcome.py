@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from app.regions.scoring import AnnualResult, PeriodResult
@@ -127,6 +128,8 @@ class EvaluationOutcome:
     period_error: str | None = None
     blockers: tuple[str, ...] = ()
     periodic: tuple[PeriodicFinal, ...] = ()
+    # Stored as the region API's float; ``current_outcome`` shows the exact stored
+    # ``Decimal`` in its place (the column ``Evaluation.score``).
     score: float | None = None
     predikat_code: str | None = None
     predikat_label: str | None = None
@@ -160,6 +163,12 @@ def outcome_to_json(outcome: EvaluationOutcome) -> dict[str, Any]:
     return jsonable(outcome)
 
 
+def api_score(value: Decimal | float | None) -> float | None:
+    """A stored score as the region API (and the JSON outcome) carries it: a float,
+    exactly the two-place value (the API's result types stay floats for plugins)."""
+    return None if value is None else float(value)
+
+
 def outcome_of(evaluation: Any) -> EvaluationOutcome:
     return outcome_from_json(evaluation.result)
 
@@ -179,5 +188,5 @@ def standing_period_result(evaluation: Any, outcome: EvaluationOutcome | None = 
         computed,
         predikat_code=evaluation.predikat_code or computed.predikat_code,
         predikat_label=evaluation.predikat_label or computed.predikat_label,
-        score=evaluation.score if evaluation.score is not None else computed.score,
+        score=api_score(evaluation.score) if evaluation.score is not None else computed.score,
     )

@@ -1,4 +1,4 @@
-"""Who may lodge, decide and see an objection.
+"""Who may lodge, decide and see an objection, and attach or download its files.
 """
 
 from __future__ import annotations
@@ -27,3 +27,15 @@ def can_view_objection(user: User, objection: Objection) -> bool:
         or is_atasan(user, plan)
         or (employee_id is not None and employee_id == objection.decider_id)
     )
+
+
+def can_attach_objection_file(user: User, objection: Objection) -> bool:
+    """While the objection is open: the pegawai who objects and the atasan who decides."""
+    if objection.status is not ObjectionStatus.OPEN:
+        return False
+    return is_owner(user, objection.evaluation.plan) or can_decide_objection(user, objection)
+
+
+def can_download_objection_file(user: User, objection: Objection) -> bool:
+    """The pegawai, the deciding atasan and the admin: those who see the objection."""
+    return can_view_objection(user, objection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import DecimalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -13,11 +14,15 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+FILE_HINT = _l("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT.")
+
+
 class LodgeObjectionForm(Form):
     reasons = TextAreaField(
         _l("Alasan keberatan"),
         validators=[DataRequired(message=_l("Tuliskan alasan keberatan.")), Length(min=10, max=5000)],
         description=_l("Jelaskan bagian penilaian yang Anda keberatan dan alasannya; lampirkan rujukan bila ada."))
+    lampiran = FileField(_l("Lampiran (opsional)"), description=FILE_HINT)
 
 
 class DecideObjectionForm(Form):
@@ -30,3 +35,8 @@ class DecideObjectionForm(Form):
                              validators=[Optional(), NumberRange(min=0, max=1000)])
     reasons = TextAreaField(_l("Alasan keputusan"),
                             validators=[DataRequired(message=_l("Tuliskan alasan keputusan.")), Length(min=10, max=5000)])
+    lampiran = FileField(_l("Lampiran (opsional)"), description=FILE_HINT)
+
+
+class ObjectionFileForm(Form):
+    file = FileField(_l("Berkas"), description=FILE_HINT)

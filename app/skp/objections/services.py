@@ -233,11 +233,11 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
                             "baru."), "new_score")
         if new_score is not None:
             try:  # the one rounding rule: half-up to two places, the band decided on the shown value
-                new_score = float(round_score(new_score))
+                new_score = round_score(new_score)
             except (ScoringInputError, ValueError, ArithmeticError):
                 raise Invalid(_("Nilai baru harus berupa angka."), "new_score") from None
             _check_score(evaluation, new_predikat_code, new_score)
-        same_score = new_score is None or (evaluation.score is not None and float(new_score) == evaluation.score)
+        same_score = new_score is None or new_score == evaluation.score  # both exact decimals
         if new_predikat_code == evaluation.predikat_code and same_score:
             raise Invalid(_("Predikat baru sama dengan predikat semula; pilih \u201chasil tetap\u201d bila hasil tidak diubah."),
                                  "new_predikat_code")
@@ -245,9 +245,9 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
         evaluation.predikat_code = new_predikat_code
         evaluation.predikat_label = labels[new_predikat_code]
         if new_score is not None:
-            evaluation.score = float(new_score)
+            evaluation.score = new_score  # stored exact (``Evaluation.score``: ``exact_score``)
         objection.new_predikat_code = new_predikat_code
-        objection.new_score = float(new_score) if new_score is not None else None
+        objection.new_score = new_score
         audit.record("evaluation.objection_change", evaluation, before_evaluation, reason=reasons,
                      employee_id=evaluation.plan.employee_id)
     objection.status = outcome

@@ -284,6 +284,46 @@ def known_topics() -> list[tuple[str, str]]:
     return [(rule.code, rule.name) for rule in tenant_rules().rule_set.training]
 
 
+# --- display: names, never codes ------------------------------------------------------
+
+def topic_name(code: str) -> str:
+    """A recommendation code (a course topic) by its name in the rule set; a
+    topic the rule set does not know is the admin's own word and stays as typed."""
+    return dict(known_topics()).get(code, code)
+
+
+def topic_names(codes: Sequence[str] | None) -> str:
+    return ", ".join(topic_name(code) for code in codes or [])
+
+
+def recommendation_name(record: TrainingRecord) -> str:
+    """What a record recommends, in words: the rule's name, else the name the
+    rule set gave it when recommending (the head of its reason)."""
+    names = dict(known_topics())
+    return names.get(record.recommendation_code) or (record.reason or "").split(":", 1)[0]
+
+
+def _code_names() -> dict[str, str]:
+    rules = tenant_rules().rule_set
+    return {**{c.code: c.name for c in rules.components}, **{b.code: b.name for b in rules.behaviours},
+            **dict(known_topics())}
+
+
+def reason_text(reason: str | None) -> str:
+    """A recommendation's reason with the rule set's behaviour, component and
+    training codes it names replaced by their names (stored reasons read
+    "perilaku berorientasi-pelayanan di bawah ekspektasi")."""
+    if not reason:
+        return ""
+    # One-word codes ("disiplin", "akuntabel") read as words; only code-shaped ones are replaced.
+    names = {code: name for code, name in _code_names().items() if re.search(r"[_-]", code)}
+    if not names:
+        return reason
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in sorted(names, key=len, reverse=True))
+                         + r")(?![\w-])")
+    return pattern.sub(lambda match: names[match.group(1)], reason)
+
+
 def status_label(status: TrainingStatus) -> str:
     labels = {
         TrainingStatus.RECOMMENDED: _("direkomendasikan"),

@@ -40,8 +40,10 @@ register_labels(TRAINING_STATUS_LABELS)
 
 @pelatihan.app_context_processor
 def _training_helpers():
-    """``open_training_for(employee_id, year)`` for the plan page (``skp/plan_training.html``)."""
-    return {"open_training_for": training_rules.open_training_for}
+    """``open_training_for(employee_id, year)`` for the plan page (``skp/plan_training.html``), and
+    the names of recommendations and topics (never their codes) for every page that shows training."""
+    return {"open_training_for": training_rules.open_training_for, "topic_names": training_rules.topic_names,
+            "recommendation_name": training_rules.recommendation_name, "reason_text": training_rules.reason_text}
 
 
 def _paginate(query):
