@@ -17,7 +17,7 @@ class TenantForm(Form):
     name = StringField(_l("Nama pemerintah daerah"), validators=[DataRequired(), Length(max=200)])
     level = SelectField(_l("Tingkat"), choices=list(LEVEL_LABELS.items()))
     province = StringField(_l("Provinsi"), validators=[DataRequired(), Length(max=100)])
-    rule_set = SelectField(_l("Rule set daerah"))
+    rule_set = SelectField(_l("Aturan daerah"))
     locale = SelectField(_l("Bahasa bawaan"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
     timezone = SelectField(_l("Zona waktu"), choices=[
         ("Asia/Jakarta", "WIB (Asia/Jakarta)"), ("Asia/Makassar", "WITA (Asia/Makassar)"),

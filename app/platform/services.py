@@ -67,7 +67,7 @@ def validate_spec(spec: TenantSpec) -> None:
         raise Invalid(_l("Tingkat pemerintahan tidak dikenal: %(level)s.", level=spec.level), "level")
     rule_set = regions().get(spec.rule_set)
     if rule_set is None:
-        raise Invalid(_l("Rule set %(code)s tidak terpasang.", code=spec.rule_set), "rule_set")
+        raise Invalid(_l("Aturan daerah %(code)s tidak terpasang.", code=spec.rule_set), "rule_set")
     try:
         effective_settings(rule_set, spec.settings)
     except SettingsError as exc:

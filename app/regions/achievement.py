@@ -137,7 +137,7 @@ def achievement(
         capaian=rounded,
         nilai=round(nilai, 2),
         steps=(f"{ind.code} {ind.name} ({_DIRECTION_LABEL[ind.direction]})", step1, step2,
-               f"rule set {rs.code} {rs.version}"),
+               f"aturan {rs.code} {rs.version}"),
         rule_set_code=rs.code,
         rule_set_version=rs.version,
     )

@@ -91,7 +91,7 @@ class RuleSetRuntime:
     def achievement(self, indicator: Indicator | str, target: Target | None, realisation: float) -> Achievement:
         ind = self.rule_set.indicator(indicator) if isinstance(indicator, str) else indicator
         if ind is None:
-            raise ScoringInputError(f"Indikator {indicator} tidak ada di rule set {self.code}.")
+            raise ScoringInputError(f"Indikator {indicator} tidak ada di aturan daerah {self.code}.")
         return self._call("kinerja_achievement", indicator=ind, target=target or ind.target,
                           realisation=realisation, settings=self.settings)
 

@@ -35,7 +35,7 @@ class SettingsError(ValueError):
         self.rule_set_code = rule_set_code
         self.problems = dict(problems)
         self.detail = "; ".join(f"{k}: {_flatten(v)}" for k, v in self.problems.items())
-        super().__init__(f"Pengaturan untuk rule set {rule_set_code} tidak valid — {self.detail}")
+        super().__init__(f"Pengaturan untuk aturan daerah {rule_set_code} tidak valid — {self.detail}")
 
 
 def _flatten(value: Any) -> str:

@@ -28,7 +28,7 @@ def require_peer(user: User, evaluation: Evaluation) -> str:
     if role is None:
         raise Forbidden(_("Hanya rekan kerja atau bawahan pegawai ini yang dapat memberi penilaian perilaku."))
     if not uses_360(tenant_rules()):
-        raise Forbidden(_("Rule set instansi ini tidak memakai penilaian perilaku 360°."))
+        raise Forbidden(_("Aturan daerah instansi ini tidak memakai penilaian perilaku 360°."))
     return role
 
 

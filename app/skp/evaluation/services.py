@@ -144,7 +144,7 @@ def _clean_entries(evaluation: Evaluation, data: RatingData, rt: RuleSetRuntime)
         _("Nilai perilaku harus antara 0 dan %(max)g.", max=maximum))
     components = _checked_scores(
         data.components, {c for c, _n in input_components(rt)}, maximum,
-        lambda code: _("Komponen %(code)s tidak ada di rule set ini.", code=code),
+        lambda code: _("Komponen %(code)s tidak ada di aturan daerah ini.", code=code),
         _("Nilai komponen harus antara 0 dan %(max)g.", max=maximum))
     extra_max = max_additional_points(rt)
     if not 0 <= (data.additional_points or 0) <= extra_max:

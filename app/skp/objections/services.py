@@ -146,7 +146,7 @@ def uses_score(evaluation: Evaluation) -> bool:
 def _check_score(evaluation: Evaluation, predikat_code: str, score: float) -> None:
     scheme = _rule_set_of(evaluation).scheme
     if not isinstance(scheme, NumericScheme):
-        raise Invalid(_("Rule set ini tidak memakai nilai angka; cukup pilih predikat."), "new_score")
+        raise Invalid(_("Aturan daerah ini tidak memakai nilai angka; cukup pilih predikat."), "new_score")
     if not scheme.minimum <= score <= scheme.maximum:
         raise Invalid(_("Nilai harus antara %(low)g dan %(high)g.",
                                low=scheme.minimum, high=scheme.maximum), "new_score")
@@ -225,11 +225,11 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
     if outcome is ObjectionStatus.CHANGED:
         labels: Mapping[str, str] = dict(predikat_choices(evaluation))
         if not new_predikat_code or new_predikat_code not in labels:
-            raise Invalid(_("Pilih predikat baru dari daftar predikat rule set."), "new_predikat_code")
+            raise Invalid(_("Pilih predikat baru dari daftar predikat aturan daerah."), "new_predikat_code")
         if uses_score(evaluation) and new_score is None:
             # A numeric scheme's score decides its predikat: a new predikat without a new
             # score would leave records like "Cukup (101.41)".
-            raise Invalid(_("Rule set ini memakai nilai angka: isi nilai baru yang sesuai dengan predikat "
+            raise Invalid(_("Aturan daerah ini memakai nilai angka: isi nilai baru yang sesuai dengan predikat "
                             "baru."), "new_score")
         if new_score is not None:
             try:  # the one rounding rule: half-up to two places, the band decided on the shown value
