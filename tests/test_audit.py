@@ -726,3 +726,24 @@ def test_the_trail_shows_labels_of_values_and_summarises_machine_fields(app, cli
     assert "Butuh Perbaikan" in page and "butuh_perbaikan" not in page
     assert "Unit kerja saat SKP disusun dari Dinas menjadi Dinas Baru" in page
     assert "Unit name" not in page
+
+
+def test_dates_and_times_in_the_trail_read_as_people_write_them(app, client, two_tenants):
+    """No ISO strings or microseconds on the page (issue #8 item 2): a stored
+    timestamp shows in the tenant's zone, a date as dd-mm-yyyy; bookkeeping
+    timestamps (updated_at) are not recorded at all."""
+    a, _ = two_tenants
+    with app.app_context(), tenant_scope(a.tenant):
+        unit = db.session.scalar(select(Unit).where(Unit.id == a.unit_id))
+        audit.record("unit.update", unit, {"name": unit.name, "starts_on": "2026-01-05",
+                                           "last_seen": "2026-05-01T08:00:00.123456"},
+                     {"name": unit.name, "starts_on": "2026-03-31",
+                      "last_seen": "2026-05-01T09:30:00.654321"})
+        assert "updated_at" not in audit.snapshot(db.session.get(Employee, a.pegawai_id))
+        db.session.commit()
+        db.session.remove()
+    _admin(client)
+    page = client.get("/kota-a/admin/audit/").get_data(as_text=True)
+    assert "05-01-2026" in page and "31-03-2026" in page
+    assert "01-05-2026 15:00" in page and "01-05-2026 16:30" in page  # 08:00 / 09:30 UTC in Jakarta
+    assert "2026-05-01T" not in page and ".123456" not in page

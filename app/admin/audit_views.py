@@ -11,8 +11,9 @@ kind of referenced object (units, positions, employees) for the whole page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -34,7 +35,7 @@ from app.skp.training.services import topic_name
 from app.tenancy import tenant_rules
 from app.tenancy.current import start_of_local_day
 from app.tenancy.web import tenant_blueprint
-from app.web.filters import status_label
+from app.web.filters import status_label, tanggal, waktu
 from app.web.listing import paginate
 
 bp = tenant_blueprint("audit", __name__, "/admin/audit", guard=admin_required)
@@ -211,6 +212,19 @@ def _name(entry: AuditEntry, names: dict[tuple[type, int], str]) -> str:
     return own
 
 
+def _iso_moment(value: str) -> date | datetime | None:
+    """A date or naive-UTC timestamp the audit snapshot stored as ISO text, or None."""
+    if not _ISO.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?")
+
+
 def _value(object_type: str, key: str, value: Any, names: dict, state: dict | None = None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
@@ -232,6 +246,8 @@ def _value(object_type: str, key: str, value: Any, names: dict, state: dict | No
             return reason.split(":", 1)[0] if isinstance(reason, str) and reason else topic_name(value)
         if key == "reason" and object_type == "training_record":
             return training_reason_text(value)
+        if (moment := _iso_moment(value)) is not None:  # stored as ISO text: shown as people write it
+            return waktu(moment) if isinstance(moment, datetime) else tanggal(moment)
     if isinstance(value, dict):  # nested settings or inputs: labelled, never JSON
         keys = names.get(("rules", RULE_CODE_KEYS.get(key, ""))) or {}
         settings = (names.get(("rules", "settings")) or {}) if key == "settings" else {}

@@ -67,7 +67,8 @@ LOCK_NAMESPACE = 0x4B41  # "KA": Kinerja audit
 # Column names that must never reach the trail (matched on underscore-separated words).
 SECRET_NAME = re.compile(r"(^|_)(password|passwd|secret|token|salt|hash|key)(_|$)", re.IGNORECASE)
 # Bookkeeping that changes without anyone deciding anything.
-NOT_AUDITED = frozenset({"id", "tenant_id", "version", "created_at", "last_login_at", "last_seen_at"})
+NOT_AUDITED = frozenset({"id", "tenant_id", "version", "created_at", "last_login_at", "last_seen_at",
+                         "updated_at"})  # bookkeeping: changes with every save
 REDACTED = "[redacted]"
 
 # Table names whose object type reads better otherwise.
