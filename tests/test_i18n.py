@@ -6,7 +6,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-METHODS = [("app/**.py", "python"), ("plugins/**.py", "python"), ("app/templates/**.html", "jinja2")]
+METHODS = [("app/**.py", "python"), ("plugins/**.py", "python"), ("app/**.html", "jinja2")]  # as babel.cfg
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -39,6 +39,7 @@ from app.skp.planning.models import Plan
 from app.storage import StorageError
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
+from app.web.downloads import guarded_file
 from app.web.filters import register_labels
 from app.web.forms import Outcome, add_error, form_status, perform
 
@@ -54,7 +55,6 @@ OBJECTION_SIDE_LABELS = {ObjectionSide.PEGAWAI: _l("pegawai"), ObjectionSide.ATA
 register_labels(OBJECTION_SIDE_LABELS)
 
 # Downloads, as evidence downloads: the browser must neither guess nor run anything.
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 
@@ -261,10 +261,4 @@ def download(objection_id: int):
         abort(404)
     if not done.ok:
         abort(404)
-    response = send_file(done.value, mimetype=item.content_type or "application/octet-stream",
-                         as_attachment=True, download_name=item.original_name or "berkas",
-                         max_age=0, conditional=False, etag=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return guarded_file(done.value, item.content_type, item.original_name, "berkas")

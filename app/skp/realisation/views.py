@@ -8,7 +8,7 @@ is a 404. The dialog kinerja has its own screens (``app.skp.feedback``).
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -34,13 +34,13 @@ from app.skp.realisation.models import Evidence, EvidenceKind
 from app.storage import StorageError
 from app.tenancy import tenant_rules
 from app.tenancy.web import tenant_blueprint
+from app.web.downloads import guarded_file
 from app.web.forms import ConfirmForm, add_error, perform
 
 bp = tenant_blueprint("realisasi", __name__, "/skp", template_folder="templates", guard=login_required)
 register_link("realisation", "realisasi.edit", values=realisation_service.link_values)
 
 # Downloads: the browser must neither guess nor run anything.
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 
@@ -199,13 +199,7 @@ def evidence_download(evidence_id: int):
         handle = evidence_service.open_file(item)
     except StorageError:
         abort(404)
-    response = send_file(handle, mimetype=item.content_type or "application/octet-stream",
-                         as_attachment=True, download_name=item.original_name or "bukti",
-                         max_age=0, conditional=False, etag=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return guarded_file(handle, item.content_type, item.original_name, "bukti")
 
 
 @bp.route("/bukti/<int:evidence_id>/periksa", methods=["POST"])
