@@ -12,6 +12,7 @@ from app.auth import two_factor
 from app.auth.models import RecoveryCode, User
 from app.extensions import db
 from app.tenancy import all_tenants, utc_now
+from app.tenancy.models import Tenant
 from tests.conftest import PASSWORD, csrf_token, login
 
 SECRET_RE = re.compile(r'data-testid="totp-secret">([A-Z2-7 ]+)<')
@@ -45,9 +46,13 @@ def _second_step(client, base: str, code: str):
 def _user(app, username: str, tenant_slug: str | None = "kota-a") -> User:
     with app.app_context(), all_tenants("test lookup"):
         query = select(User).where(User.username == username)
-        users = [u for u in db.session.scalars(query) if (u.tenant_id is None) == (tenant_slug is None)]
+        if tenant_slug is None:
+            query = query.where(User.tenant_id.is_(None))
+        else:  # the same username exists in every tenant: name the tenant (PostgreSQL returns rows in any order)
+            query = query.join(Tenant, User.tenant_id == Tenant.id).where(Tenant.slug == tenant_slug)
+        user = db.session.scalars(query).one()
         db.session.expunge_all()
-        return users[0]
+        return user
 
 
 def test_an_admin_enrols_and_then_signs_in_with_a_code(app, two_tenants):
