@@ -48,7 +48,6 @@ PARAM_OBJECTS = {
     "notification_id": lambda w: w.cycle.notification_id,
     "complaint_id": lambda w: w.publik["complaint_id"],
     "publication_id": lambda w: w.publik["publication_id"],
-    "tracking_code": lambda w: w.publik["tracking_code"],
     "follow_up_id": lambda w: w.publik["follow_up_id"],
 }
 NON_OBJECT_PARAMS = {"kind": "pegawai"}

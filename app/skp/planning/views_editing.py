@@ -12,13 +12,24 @@ from app.skp.planning.forms import ActionForm, IndicatorForm, ResultForm
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult
 from app.skp.planning.web import bp, current_version, plan_or_404, render_plan, require_editable
 from app.tenancy import tenant_rules
-from app.web.forms import perform
+from app.web.forms import Outcome, perform
 
 
 def _save(form, plan: Plan, action, success: str):
     """Run an edit of the plan; the redirect to the plan page, or the status to re-render with."""
     return perform(form, action, success=success, redirect_to=url_for("skp.plan_view", plan_id=plan.id),
                    current_version=current_version(plan.id))
+
+
+def _submit(form, plan: Plan, action, success: str) -> Outcome:
+    """An edit page's request: a GET opens the form on the plan's version; a POST
+    is validated (422 when not) and saved. ``ok`` carries the redirect."""
+    if request.method != "POST":
+        form.version.data = plan.version
+        return Outcome(False)
+    if not form.validate_on_submit():
+        return Outcome(False, status=422)
+    return _save(form, plan, action, success)
 
 
 def _delete(form: ActionForm, plan_id: int, action, success: str):
@@ -45,17 +56,11 @@ def result_new(plan_id: int):
     require_editable(plan)
     form = ResultForm()
     form.supports_id.choices = _supports_choices(plan)
-    status = 200
-    if request.method == "GET":
-        form.version.data = plan.version
-    elif form.validate_on_submit():
-        done = _save(form, plan, lambda: planning.add_result(current_user, plan, form.version_number,
-                                                             _result_data(form)), _("RHK ditambahkan."))
-        if done.ok:
-            return done.response
-        status = done.status
-    else:
-        status = 422
+    done = _submit(form, plan, lambda: planning.add_result(current_user, plan, form.version_number,
+                                                          _result_data(form)), _("RHK ditambahkan."))
+    if done.ok:
+        return done.response
+    status = done.status
     return render_template("skp/plan_result_form.html", form=form, plan=planning.load_plan(plan_id),
                            result=None), status
 
@@ -67,18 +72,13 @@ def result_edit(result_id: int):
     require_editable(plan)
     form = ResultForm(obj=result if request.method == "GET" else None)
     form.supports_id.choices = _supports_choices(plan)
-    status = 200
     if request.method == "GET":
         form.kind.data = result.kind.value
-        form.version.data = plan.version
-    elif form.validate_on_submit():
-        done = _save(form, plan, lambda: planning.update_result(current_user, result, form.version_number,
-                                                                _result_data(form)), _("RHK disimpan."))
-        if done.ok:
-            return done.response
-        status = done.status
-    else:
-        status = 422
+    done = _submit(form, plan, lambda: planning.update_result(current_user, result, form.version_number,
+                                                             _result_data(form)), _("RHK disimpan."))
+    if done.ok:
+        return done.response
+    status = done.status
     result = db.get_or_404(PlanResult, result_id)
     return render_template("skp/plan_result_form.html", form=form, plan=result.plan, result=result), status
 
@@ -131,17 +131,11 @@ def indicator_new(result_id: int):
     require_editable(plan)
     form = IndicatorForm()
     form.indicator_code.choices = _indicator_choices(plan)
-    status = 200
-    if request.method == "GET":
-        form.version.data = plan.version
-    elif form.validate_on_submit():
-        done = _save(form, plan, lambda: planning.add_indicator(current_user, result, form.version_number,
-                                                                _indicator_data(form)), _("IKI ditambahkan."))
-        if done.ok:
-            return done.response
-        status = done.status
-    else:
-        status = 422
+    done = _submit(form, plan, lambda: planning.add_indicator(current_user, result, form.version_number,
+                                                             _indicator_data(form)), _("IKI ditambahkan."))
+    if done.ok:
+        return done.response
+    status = done.status
     return _indicator_page(form, result_id, None, status)
 
 
@@ -153,19 +147,14 @@ def indicator_edit(indicator_id: int):
     require_editable(plan)
     form = IndicatorForm(obj=indicator if request.method == "GET" else None)
     form.indicator_code.choices = _indicator_choices(plan)
-    status = 200
     if request.method == "GET":
         form.indicator_code.data = indicator.indicator_code or ""
         form.target_upper.data = indicator.target_upper if indicator.target_upper != indicator.target_lower else None
-        form.version.data = plan.version
-    elif form.validate_on_submit():
-        done = _save(form, plan, lambda: planning.update_indicator(current_user, indicator, form.version_number,
-                                                                   _indicator_data(form)), _("IKI disimpan."))
-        if done.ok:
-            return done.response
-        status = done.status
-    else:
-        status = 422
+    done = _submit(form, plan, lambda: planning.update_indicator(current_user, indicator, form.version_number,
+                                                                _indicator_data(form)), _("IKI disimpan."))
+    if done.ok:
+        return done.response
+    status = done.status
     return _indicator_page(form, result.id, indicator_id, status)
 
 
