@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.db
 
-.PHONY: install translations translations-update demo serve test lint browser bench clean
+.PHONY: install translations translations-update demo serve test lint browser system-packages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ translations-update: $(VENV)/.installed
 
 install: $(VENV)/.installed translations
 
-demo: install
+demo: install system-packages
 	mkdir -p instance
 	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi db upgrade
 	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) $(BIN)/flask --app wsgi tenants onboard tenants/*.toml
@@ -33,22 +33,32 @@ demo: install
 	@echo "Kinerja demo on http://127.0.0.1:$(PORT)/  (accounts: see README.md)"
 	KINERJA_DEMO=1 DATABASE_URL=$(DEMO_DB) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian packages the project needs beyond Python: Chromium for the browser tests
+# (Playwright drives it; it never downloads a browser), Pango and fonts for
+# WeasyPrint's PDFs, poppler-utils (pdftotext/pdftoppm) to read PDFs back in tests,
+# and wrk for `make bench`.
+SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation wrk
+SYSTEM_COMMANDS := chromium pdftotext pdftoppm wrk
+
+system-packages:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing="$$missing pango"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "missing:$$missing — install Debian's packages: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
+
+browser: system-packages
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app plugins tests bench
 	$(BIN)/lint-imports
 
 # Tests run in parallel (pytest-xdist), one process per core, each on its own database.
-test: install browser lint
+test: install system-packages lint
 	$(BIN)/pytest -n auto
 
-bench: install
+bench: install system-packages
 	$(BIN)/python -m bench.run
 
 clean:

@@ -5,7 +5,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import LoginAttempt, User, UserSession
 from app.imports.models import ImportBatch
 from app.notifications.models import Notification
-from app.org.models import ActingAssignment, Employee, Position, Unit
+from app.org.models import ActingAssignment, Employee, EmployeeRank, Position, Unit
 from app.periods.models import Period
 from app.publik.models import (
     Complaint,
@@ -16,6 +16,7 @@ from app.publik.models import (
     PublikSettings,
     SurveyResponse,
 )
+from app.reports.models import BundleStatus, DocumentBundle, IssuedDocument
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
 from app.skp.feedback.models import FeedbackMessage, FeedbackSession
 from app.skp.objections.models import Objection, ObjectionFile, ObjectionSide, ObjectionStatus
@@ -35,6 +36,10 @@ from app.tenancy.models import Tenant
 __all__ = [
     "ActingAssignment",
     "AuditEntry",
+    "BundleStatus",
+    "DocumentBundle",
+    "EmployeeRank",
+    "IssuedDocument",
     "Complaint",
     "ComplaintEvent",
     "Employee",

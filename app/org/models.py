@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, str_enum
 from app.org.nip import EmployeeType, Sex, format_nip
-from app.tenancy import TenantScoped
+from app.tenancy import TenantScoped, utc_now
 
 
 class UnitKind(enum.StrEnum):
@@ -58,6 +58,9 @@ class Unit(TenantScoped, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind), default=UnitKind.LAINNYA)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    # The agency line printed on this unit's documents ("DINAS KESEHATAN KOTA
+    # SAWAHLUNTO"); None: the nearest ancestor's, else the unit's own name.
+    letterhead: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -83,6 +86,9 @@ class Position(TenantScoped, db.Model):
     kind: Mapped[PositionKind] = mapped_column(str_enum(PositionKind))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
+    # Jenjang jabatan (app.org.ranks.GRADES): "ahli_pertama", "terampil", … ;
+    # the jenis jabatan is ``kind``.
+    grade: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -110,6 +116,10 @@ class Employee(TenantScoped, db.Model):
     employee_type: Mapped[EmployeeType] = mapped_column(str_enum(EmployeeType, 10))
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
     email: Mapped[str | None] = mapped_column(String(200))
+    # Pangkat/golongan ruang (PNS "III/a") or golongan (PPPK "IX") and its TMT;
+    # every change is kept in EmployeeRank (app.org.ranks has the catalogue).
+    rank_code: Mapped[str | None] = mapped_column(String(10))
+    rank_tmt: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -123,6 +133,22 @@ class Employee(TenantScoped, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmployeeRank(TenantScoped, db.Model):
+    """A pangkat/golongan an employee held from ``tmt`` (the history of ``Employee.rank_code``)."""
+
+    __tablename__ = "employee_rank"
+    __table_args__ = (Index("ix_employee_rank_tenant_employee", "tenant_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    rank_code: Mapped[str] = mapped_column(String(10))
+    tmt: Mapped[date | None]
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    employee: Mapped[Employee] = relationship()
 
 
 class ActingAssignment(TenantScoped, db.Model):

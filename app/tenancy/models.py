@@ -39,6 +39,14 @@ class Tenant(db.Model):
     # The admin instansi may make two-step sign-in mandatory for every admin.
     two_factor_required_for_admins: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The document header: where documents are signed ("Sawahlunto") and the
+    # logo printed on them (a PNG in storage).
+    document_place: Mapped[str | None] = mapped_column(String(100))
+    logo_key: Mapped[str | None] = mapped_column(String(200))
+    # A PAdES signing certificate (PKCS#12 in storage, its passphrase
+    # encrypted with the app's key); documents are signed when both are set.
+    signing_key: Mapped[str | None] = mapped_column(String(200))
+    signing_passphrase: Mapped[str | None] = mapped_column(String(500))
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"
