@@ -111,6 +111,38 @@ def test_each_tenant_gets_dozens_of_employees_with_valid_distinct_nips(app, seed
                 assert all(2019 <= int(e.nip[8:12]) <= tenant_today().year for e in pppk)
 
 
+def test_employees_have_ranks_positions_jenjang_and_units_letterheads(app, seeded):
+    """What the documents print: pangkat/golongan with TMT and history, jenjang, the OPD's letterhead, the place."""
+    from app.org.letterhead import unit_letterhead
+    from app.org.models import EmployeeRank
+    from app.org.ranks import PNS_RANKS, rank_order, valid_grade, valid_rank
+
+    refs, _lines = seeded
+    with app.app_context():
+        for ref in refs.values():
+            with tenant_scope(ref):
+                today = tenant_today()
+                people = _employees(ref)
+                for e in people:
+                    assert valid_rank(e.employee_type, e.rank_code), (e.nip, e.rank_code)
+                    assert e.rank_tmt is not None and e.rank_tmt <= today
+                    if e.employee_type is EmployeeType.PPPK:
+                        assert 4 <= rank_order(e.rank_code) <= 8  # golongan V-IX
+                    elif e.position.kind is PositionKind.JPT:
+                        assert e.rank_code == "IV/c"
+                    elif e.position.kind in (PositionKind.PELAKSANA,):
+                        assert list(PNS_RANKS).index("II/c") <= rank_order(e.rank_code) <= list(PNS_RANKS).index("III/b")
+                history = db.session.scalars(select(EmployeeRank)).all()
+                assert len(history) > len(people)  # most PNS also hold their previous rank
+                positions = db.session.scalars(select(Position)).all()
+                assert all(valid_grade(p.kind, p.grade) for p in positions)
+                assert all(p.grade for p in positions if p.kind in (PositionKind.FUNGSIONAL, PositionKind.JPT))
+                tenant_name = db.session.get(Tenant, ref.id).name.removeprefix("Pemerintah ").upper()
+                for unit in db.session.scalars(select(Unit)):
+                    assert unit_letterhead(unit).endswith(tenant_name), unit_letterhead(unit)
+                assert db.session.get(Tenant, ref.id).document_place
+
+
 def test_each_tenant_gets_its_own_region_organisation_and_names(app, seeded):
     refs, _lines = seeded
     with app.app_context():

@@ -455,11 +455,12 @@ def test_too_many_rows_are_refused(app, client, bare_tenants, monkeypatch):
 def test_upload_page_documents_columns_and_offers_templates(client, bare_tenants):
     _admin(client)
     html = client.get("/kota-a/admin/impor/").get_data(as_text=True)
-    for column in ("kode_induk", "kode_atasan", "jenis_kelamin", "jenis_asn", "kode_jabatan"):
+    for column in ("kode_induk", "kode_atasan", "jenjang", "jenis_kelamin", "jenis_asn", "kode_jabatan",
+                   "pangkat", "tmt_pangkat"):
         assert column in html
     response = client.get("/kota-a/admin/impor/templat/pegawai")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.get_data(as_text=True) == "\ufeffnip;nama;jenis_kelamin;jenis_asn;kode_jabatan;email\r\n"
+    assert response.get_data(as_text=True) == "\ufeffnip;nama;jenis_kelamin;jenis_asn;kode_jabatan;email;pangkat;tmt_pangkat\r\n"
     assert client.get("/kota-a/admin/impor/templat/lainnya").status_code == 404
 
 

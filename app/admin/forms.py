@@ -1,11 +1,13 @@
 """Admin instansi forms. Choices are filled per request from the tenant's data."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.org.models import PositionKind, UnitKind
 from app.org.nip import EmployeeType, Sex
+from app.org.ranks import GRADES, rank_choices
 from app.web.forms import Form, VersionedForm
 
 UNIT_KIND_LABELS = {
@@ -26,11 +28,28 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def rank_select_choices() -> dict:
+    """Pangkat/golongan grouped by employee type (the server checks the pair)."""
+    return {None: [("", "—")], **{str(t.value): rank_choices(t) for t in EmployeeType}}
+
+
+def grade_select_choices() -> dict:
+    """Jenjang grouped by ladder; structural posts below JPT have none ("—")."""
+    groups: dict = {None: [("", "—")]}
+    for kind in (PositionKind.FUNGSIONAL, PositionKind.JPT):
+        for grade in GRADES[kind]:
+            groups.setdefault(str(grade.group), []).append((grade.code, str(grade.label)))
+    return groups
+
+
 class UnitForm(VersionedForm):
     code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=30), Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Kode hanya huruf, angka, titik, garis bawah atau tanda hubung."))])
     name = StringField(_l("Nama unit"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Jenis"), choices=list(UNIT_KIND_LABELS.items()))
     parent_id = SelectField(_l("Unit induk"), coerce=_optional_int, validate_choice=False)
+    letterhead = StringField(_l("Kop dokumen (nama instansi pada dokumen)"), validators=[Optional(), Length(max=200)],
+                             description=_l("Misalnya DINAS KESEHATAN KOTA SAWAHLUNTO. Kosongkan untuk memakai kop "
+                                            "unit induk, atau nama unit teratas."))
 
 
 class PositionForm(VersionedForm):
@@ -39,6 +58,9 @@ class PositionForm(VersionedForm):
     kind = SelectField(_l("Jenis jabatan"), choices=list(POSITION_KIND_LABELS.items()))
     unit_id = SelectField(_l("Unit kerja"), coerce=_optional_int, validate_choice=False, validators=[DataRequired(message=_l("Pilih unit kerja."))])
     reports_to_id = SelectField(_l("Atasan langsung (jabatan)"), coerce=_optional_int, validate_choice=False)
+    grade = SelectField(_l("Jenjang"), validate_choice=False,
+                        description=_l("Untuk jabatan fungsional dan JPT; jabatan administrator, pengawas dan "
+                                       "pelaksana tidak berjenjang."))
 
 
 class EmployeeForm(VersionedForm):
@@ -48,6 +70,9 @@ class EmployeeForm(VersionedForm):
     employee_type = SelectField(_l("Jenis ASN"), choices=[(t.value, t.value) for t in EmployeeType])
     position_id = SelectField(_l("Jabatan"), coerce=_optional_int, validate_choice=False)
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=200)])
+    rank_code = SelectField(_l("Pangkat/golongan"), validate_choice=False,
+                            description=_l("PNS: golongan ruang I/a–IV/e; PPPK: golongan I–XVII."))
+    rank_tmt = DateField(_l("TMT pangkat/golongan"), validators=[Optional()])
 
 
 class UserForm(VersionedForm):
@@ -64,3 +89,13 @@ class ActingForm(Form):
     starts_on = StringField(_l("Mulai (YYYY-MM-DD)"), validators=[DataRequired(), Regexp(r"^\d{4}-\d{2}-\d{2}$")])
     ends_on = StringField(_l("Selesai (YYYY-MM-DD, opsional)"), validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$")])
     decree = StringField(_l("Nomor surat perintah"), validators=[Optional(), Length(max=100)])
+
+
+class DocumentPlaceForm(Form):
+    document_place = StringField(_l("Tempat penandatanganan"), validators=[Optional(), Length(max=100)],
+                                 description=_l("Dicetak di atas tanda tangan, misalnya Sawahlunto. Kosongkan untuk "
+                                                "memakai nama daerah."))
+
+
+class LogoForm(Form):
+    file = FileField(_l("Logo (PNG atau JPEG)"))

@@ -7,14 +7,23 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.admin.forms import ActingForm, EmployeeForm, PositionForm, UnitForm, UserForm
+from app.admin.forms import (
+    ActingForm,
+    EmployeeForm,
+    PositionForm,
+    UnitForm,
+    UserForm,
+    grade_select_choices,
+    rank_select_choices,
+)
 from app.auth import accounts
 from app.auth.models import User
 from app.auth.roles import admin_required
 from app.extensions import db
-from app.org import services
+from app.org import people, services
 from app.org.models import ActingAssignment, Employee, Position, Unit
 from app.org.nip import normalise_nip
+from app.org.ranks import grade_label, rank_label
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
@@ -23,6 +32,9 @@ from app.web.listing import filtered, paginate, search_term
 bp = tenant_blueprint("admin", __name__, "/admin", guard=admin_required)
 
 
+@bp.context_processor
+def _catalogue_labels() -> dict:
+    return {"rank_label": rank_label, "grade_label": grade_label}
 
 
 def _unit_choices(exclude: int | None = None) -> list[tuple]:
@@ -108,8 +120,8 @@ def unit_form(unit_id: int | None = None):
         def save():
             if unit is not None:
                 services.check_version(unit, form.version_number)
-            return services.save_unit(
-                services.UnitData(form.code.data, form.name.data, form.kind.data, form.parent_id.data), unit)
+            return services.save_unit(services.UnitData(
+                form.code.data, form.name.data, form.kind.data, form.parent_id.data, form.letterhead.data), unit)
         done = perform(form, save, success=_("Unit disimpan."), redirect_to=url_for("admin.units"),
                        current_version=lambda: unit.version if unit is not None else None)
         if done.ok:
@@ -148,12 +160,14 @@ def position_form(position_id: int | None = None):
     form = PositionForm(obj=position)
     form.unit_id.choices = _unit_choices()
     form.reports_to_id.choices = _position_choices(exclude=position_id)
+    form.grade.choices = grade_select_choices()
     if form.validate_on_submit():
         def save():
             if position is not None:
                 services.check_version(position, form.version_number)
             return services.save_position(services.PositionData(
-                form.code.data, form.name.data, form.kind.data, form.unit_id.data, form.reports_to_id.data), position)
+                form.code.data, form.name.data, form.kind.data, form.unit_id.data, form.reports_to_id.data,
+                form.grade.data or None), position)
         done = perform(form, save, success=_("Jabatan disimpan."), redirect_to=url_for("admin.positions"),
                        current_version=lambda: position.version if position is not None else None)
         if done.ok:
@@ -217,20 +231,27 @@ def employee_form(employee_id: int | None = None):
     employee = db.get_or_404(Employee, employee_id) if employee_id else None
     form = EmployeeForm(obj=employee)
     form.position_id.choices = _position_choices()
+    form.rank_code.choices = rank_select_choices()
     if form.validate_on_submit():
         def save():
             if employee is not None:
                 services.check_version(employee, form.version_number)
-            return services.save_employee(services.EmployeeData(
+            saved = services.save_employee(services.EmployeeData(
                 form.nip.data, form.name.data, form.sex.data, form.employee_type.data,
                 form.position_id.data, form.email.data), employee)
+            people.change_rank(saved, form.rank_code.data, form.rank_tmt.data)
+            return saved
         done = perform(form, save, success=_("Data pegawai disimpan."), redirect_to=url_for("admin.employees"),
                        current_version=lambda: employee.version if employee is not None else None)
         if done.ok:
             return done.response
     elif employee is not None and request.method == "GET":
         form.version.data = employee.version
-    return render_template("admin/employee_form.html", form=form, employee=employee), form_status(form)
+    history = people.rank_history(employee) if employee is not None else []
+    recorders = {r.id: r.username for r in db.session.execute(select(User.id, User.username).where(
+        User.id.in_({row.recorded_by_id for row in history if row.recorded_by_id})))} if history else {}
+    return render_template("admin/employee_form.html", form=form, employee=employee, rank_history=history,
+                           recorders=recorders), form_status(form)
 
 
 @bp.route("/pegawai/<int:employee_id>/nonaktifkan", methods=["POST"])

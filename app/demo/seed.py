@@ -6,7 +6,8 @@ screens call (``save_unit``, ``save_position``, ``save_employee``,
 ``assign_acting``, ``save_user``), so the data obeys the same rules; a Plt in
 each vacant structural post; the demo accounts ``admin``, ``penilai``,
 ``atasan`` and ``pegawai``; the current year's periods per the rule set's
-scheme. Then a year in progress (``cycle.seed_cycle``): plans in every
+scheme; pangkat/golongan with TMT and history, jenjang, letterheads of the
+OPD and the place of signing (``ranks``). Then a year in progress (``cycle.seed_cycle``): plans in every
 state, realisations, evidence, feedback, final evaluations, an open
 objection, training, notifications, survey responses and complaints, all
 through the appraisal and public services, dated relative to today.
@@ -37,7 +38,7 @@ from sqlalchemy import func, select
 from app.auth.accounts import UserData, save_user
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
-from app.demo import cycle
+from app.demo import cycle, ranks
 from app.demo.context import DemoSeedError
 from app.demo.names import STYLES
 from app.demo.organisations import OrgPlan, Post, UnitPlan, plan_for, position_code
@@ -187,6 +188,11 @@ def seed_tenant(info: TenantInfo, password: str, today: date) -> TenantReport:
     if not existing:
         plan = plan_for(info.slug, info.rule_set_code)
         _build(plan, random.Random(f"kinerja-demo:{info.slug}"), password, today.year)
+        # Pangkat/golongan, jenjang, letterheads and the place of signing (app.demo.ranks).
+        ranks.dress_for_documents(list(db.session.scalars(select(Unit).order_by(Unit.id))),
+                                  list(db.session.scalars(select(Position).order_by(Position.id))),
+                                  list(db.session.scalars(select(Employee).order_by(Employee.id))), info.slug)
+        db.session.flush()
         report.seeded = True
     report.periods, note = _open_current_year(today.year)
     if note:

@@ -24,7 +24,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -100,12 +100,14 @@ def sniff(data: bytes, limits: Limits) -> None:
         _decode(data)
 
 
-def read_table(data: bytes, required: Iterable[str], optional: Iterable[str], limits: Limits) -> Table:
-    """Parse ``data``; raise ``Invalid`` (on ``file``) for a file that cannot be used."""
+def read_table(data: bytes, required: Iterable[str], optional: Iterable[str], limits: Limits,
+               aliases: Mapping[str, str] | None = None) -> Table:
+    """Parse ``data``; raise ``Invalid`` (on ``file``) for a file that cannot be used.
+    ``aliases``: other header names accepted for a column ("golongan" for "pangkat")."""
     sniff(data, limits)
     lines = _xlsx_lines(data, limits) if data.startswith(ZIP_MAGIC) else _csv_lines(data)
     with closing(lines):  # closes the workbook even when the header is refused
-        return _table(_bounded(lines, limits), list(required), list(optional), limits.rows)
+        return _table(_bounded(lines, limits), list(required), list(optional), limits.rows, aliases or {})
 
 
 def _too_big() -> Invalid:
@@ -222,7 +224,7 @@ def _csv_lines(data: bytes) -> Generator[tuple[int, list[str]], None, None]:
 # --- header and rows ----------------------------------------------------------------
 
 def _table(lines: Iterable[tuple[int, list[str]]], required: list[str], optional: list[str],
-           max_rows: int) -> Table:
+           max_rows: int, aliases: Mapping[str, str] | None = None) -> Table:
     known = required + optional
     header: list[str] | None = None
     positions: dict[str, int] = {}
@@ -233,6 +235,7 @@ def _table(lines: Iterable[tuple[int, list[str]]], required: list[str], optional
             continue
         if header is None:
             header = [normalise_header(cell) for cell in cells]
+            header = [(aliases or {}).get(name, name) for name in header]
             seen: set[str] = set()
             for index, name in enumerate(header):
                 if name and name in seen:

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -109,6 +110,29 @@ def read_email(row: Row, column: str) -> str:
     if value and not EMAIL_RE.match(value):
         row.error(column, _("Alamat email tidak valid."))
     return value
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def read_date(row: Row, column: str) -> str:
+    """A date as ISO text ("2021-04-01"); "01-04-2021" and "01/04/2021" (day first) are read too."""
+    value = row.raw(column)
+    if not value:
+        return ""
+    text = value.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} 00:00(:00)?$", value) else value
+    match = _DAY_FIRST.match(text)
+    try:
+        if match:
+            day = date(int(match[3]), int(match[2]), int(match[1]))
+        else:
+            day = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        row.error(column, _("Tanggal %(value)s tidak valid; tulis TTTT-BB-HH, misalnya 2021-04-01.", value=value))
+        return ""
+    return day.isoformat()
 
 
 def keep_present(row: Row, columns: set[str], values: dict[str, str]) -> None:

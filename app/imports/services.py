@@ -93,7 +93,7 @@ def _read_upload(batch: ImportBatch) -> bool:
         with storage().open(batch.tenant_id, key) as stored:
             data = stored.read()
         spec = SPECS[batch.kind]
-        table = read_table(data, spec.required, spec.optional, _limits())
+        table = read_table(data, spec.required, spec.optional, _limits(), spec.aliases)
     except Invalid as exc:
         batch.errors = [{"line": None, "field": None, "message": str(exc.message)}]
         batch.summary = {}

@@ -38,12 +38,14 @@ from app.imports.rows import (
     no_progress,
     read_choice,
     read_code,
+    read_date,
     read_email,
     read_text,
 )
-from app.org import services
+from app.org import people, services
 from app.org.models import Employee, Position, PositionKind, Unit, UnitKind
 from app.org.nip import EmployeeType, Sex, normalise_nip
+from app.org.ranks import grade_label, normalise_grade, valid_grade
 
 
 def check(kind: ImportKind, rows: list[Row], columns: Iterable[str], progress: Progress = no_progress) -> Plan:
@@ -98,7 +100,7 @@ def _check_positions(plan: Plan, progress: Progress) -> None:
     unit_code_of = {r.id: code for code, r in units.items()}
     existing = {r.code.upper(): r for r in db.session.execute(
         select(Position.id, Position.code, Position.name, Position.kind, Position.unit_id,
-               Position.reports_to_id, Position.active))}
+               Position.reports_to_id, Position.grade, Position.active))}
     code_of = {r.id: code for code, r in existing.items()}
     holders = dict(db.session.execute(
         select(Employee.position_id, func.count()).where(Employee.active, Employee.position_id.is_not(None))
@@ -110,7 +112,13 @@ def _check_positions(plan: Plan, progress: Progress) -> None:
             "jenis": read_choice(row, "jenis", PositionKind, required=True),
             "kode_unit": read_code(row, "kode_unit", required=True),
             "kode_atasan": read_code(row, "kode_atasan", required=False),
+            "jenjang": normalise_grade(row.raw("jenjang")),
         }
+        rec = existing.get(values["kode"])
+        grade = values["jenjang"] if "jenjang" in plan.columns else (rec.grade if rec is not None else "")
+        if values["jenis"] and not valid_grade(values["jenis"], grade or None):
+            row.error("jenjang" if "jenjang" in plan.columns else "jenis", _(
+                "Jenjang %(grade)s tidak berlaku untuk jabatan %(kind)s.", grade=grade_label(grade), kind=values["jenis"]))
         unit = units.get(values["kode_unit"]) if values["kode_unit"] else None
         if values["kode_unit"] and unit is None:
             row.error("kode_unit", _("Unit %(code)s tidak ditemukan. Impor unit lebih dulu.", code=values["kode_unit"]))
@@ -143,6 +151,7 @@ def _check_positions(plan: Plan, progress: Progress) -> None:
             ("jenis", new["jenis"] != rec.kind),
             ("kode_unit", new["kode_unit"] != unit_code_of.get(rec.unit_id)),
             ("kode_atasan", "kode_atasan" in new and (new["kode_atasan"] or None) != code_of.get(rec.reports_to_id)),
+            ("jenjang", "jenjang" in new and (new["jenjang"] or None) != rec.grade),
         ) if changed]
         row.action = UPDATE if row.changes else UNCHANGED
 
@@ -150,6 +159,7 @@ def _check_positions(plan: Plan, progress: Progress) -> None:
 # --- employees ------------------------------------------------------------------------
 
 _NIP_FIELD_COLUMNS = {"nip": "nip", "sex": "jenis_kelamin"}
+_RANK_COLUMNS = {"rank_code": "pangkat", "rank_tmt": "tmt_pangkat"}
 
 
 def _nip(row: Row) -> str:
@@ -171,7 +181,7 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
     code_of = {r.id: code for code, r in positions.items()}
     existing = {r.nip: r for r in db.session.execute(
         select(Employee.id, Employee.nip, Employee.name, Employee.sex, Employee.employee_type,
-               Employee.position_id, Employee.email, Employee.active))}
+               Employee.position_id, Employee.email, Employee.rank_code, Employee.rank_tmt, Employee.active))}
     for done, row in enumerate(plan.rows, start=1):
         nip = _nip(row)
         sex = read_choice(row, "jenis_kelamin", Sex, required=True)
@@ -188,6 +198,7 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
         elif position is not None and not position.active:
             row.error("kode_jabatan", _("Jabatan %(code)s tidak aktif.", code=position_code))
         row.ref_id = position.id if position is not None else None
+        rank, tmt = _rank(row, plan, employee_type, existing.get(nip))
         keep_present(row, plan.columns, {
             "nip": nip,
             "nama": read_text(row, "nama", required=True),
@@ -195,6 +206,8 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
             "jenis_asn": employee_type,
             "kode_jabatan": position_code,
             "email": read_email(row, "email"),
+            "pangkat": rank,
+            "tmt_pangkat": tmt,
         })
         progress(done)
     mark_duplicates(plan.rows, "nip", lambda nip, lines: _(
@@ -214,8 +227,34 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
             ("jenis_asn", new["jenis_asn"] != rec.employee_type),
             ("kode_jabatan", "kode_jabatan" in new and (new["kode_jabatan"] or None) != code_of.get(rec.position_id)),
             ("email", "email" in new and (new["email"] or None) != rec.email),
+            ("pangkat", "pangkat" in new and (new["pangkat"] or None) != rec.rank_code),
+            ("tmt_pangkat", "tmt_pangkat" in new and new["tmt_pangkat"] != _iso(rec.rank_tmt)),
         ) if changed]
         row.action = UPDATE if row.changes else UNCHANGED
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def _rank(row: Row, plan: Plan, employee_type: str, rec: Any) -> tuple[str, str]:
+    """The row's pangkat and TMT (normalised), checked by the service's rule against the
+    row's type; a column the file lacks keeps the employee's current value (checked too)."""
+    given_rank, given_tmt = "pangkat" in plan.columns, "tmt_pangkat" in plan.columns
+    tmt = read_date(row, "tmt_pangkat") if given_tmt else ""
+    if not employee_type or (not given_rank and not given_tmt and rec is None):
+        return row.raw("pangkat"), tmt
+    rank = row.raw("pangkat") if given_rank else (rec.rank_code or "" if rec is not None else "")
+    day = tmt if given_tmt else _iso(rec.rank_tmt if rec is not None else None)
+    if given_tmt and row.raw("tmt_pangkat") and not tmt:
+        return rank, tmt  # the date itself is wrong: reported once
+    try:
+        code, _day = people.check_rank(employee_type, rank, people.parse_tmt(day or None),
+                                       "rank_code", "rank_tmt")
+    except Invalid as exc:
+        row.error(_RANK_COLUMNS.get(exc.field, "pangkat"), exc.message)
+        return rank, tmt
+    return code or "", tmt
 
 
 def _check_structural_holders(plan: Plan, position_by_id: dict[int, Any], existing: dict[str, Any]) -> None:

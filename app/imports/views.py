@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from app.imports.models import ImportBatch, ImportKind, ImportStatus
 from app.imports.rows import CREATE, ERROR, UNCHANGED, UPDATE
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, perform
+from app.web.progress import progress_answer
 
 bp = tenant_blueprint("imports", __name__, "/admin/impor", guard=admin_required)
 
@@ -99,12 +100,7 @@ def confirm(batch_id: int) -> ResponseReturnValue:
 
 @bp.route("/<int:batch_id>/status")
 def status(batch_id: int) -> ResponseReturnValue:
-    found = services.status_of(batch_id)
-    if found is None:
-        abort(404)
-    response = jsonify(found)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return progress_answer(services.status_of(batch_id))
 
 
 @bp.route("/<int:batch_id>/galat.csv")

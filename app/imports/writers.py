@@ -18,7 +18,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.imports.models import ImportKind
 from app.imports.rows import UNCHANGED, UPDATE, Plan, parents_first
-from app.org import services
+from app.org import people, services
 from app.org.models import Employee, Position, Unit, UnitKind
 
 _IN_CHUNK = 500  # NIPs per IN (...) query
@@ -40,6 +40,7 @@ def _apply_units(plan: Plan, progress: Callable[[int], None]) -> None:
             parent_id = unit.parent_id if unit is not None else None
         kind = new.get("jenis") or (unit.kind if unit is not None else UnitKind.LAINNYA)
         try:
+            # The letterhead is not a column: it stays (services.KEEP).
             unit = services.save_unit(services.UnitData(new["kode"], new["nama"], kind, parent_id), unit)
             db.session.flush()
         except Invalid as exc:
@@ -67,7 +68,8 @@ def _apply_positions(plan: Plan, progress: Callable[[int], None]) -> None:
             boss_id = position.reports_to_id if position is not None else None
         try:
             position = services.save_position(services.PositionData(
-                new["kode"], new["nama"], new["jenis"], _id_of(units.get(new["kode_unit"])), boss_id), position)
+                new["kode"], new["nama"], new["jenis"], _id_of(units.get(new["kode_unit"])), boss_id,
+                (new["jenjang"] or None) if "jenjang" in new else services.KEEP), position)
             db.session.flush()
         except Invalid as exc:
             row.error(_POSITION_FIELDS.get(exc.field, "kode"), exc.message)
@@ -101,8 +103,11 @@ def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
             position_id = employee.position_id if employee is not None else None
         email = new.get("email", employee.email if employee is not None else None)
         try:
-            services.save_employee(services.EmployeeData(
+            employee = services.save_employee(services.EmployeeData(
                 new["nip"], new["nama"], new["jenis_kelamin"], new["jenis_asn"], position_id, email or None), employee)
+            if "pangkat" in new or "tmt_pangkat" in new:
+                people.change_rank(employee, new.get("pangkat", employee.rank_code),
+                                   new["tmt_pangkat"] or None if "tmt_pangkat" in new else employee.rank_tmt)
             db.session.flush()
         except Invalid as exc:
             row.error(_EMPLOYEE_FIELDS.get(exc.field, "nip"), exc.message)
@@ -112,8 +117,10 @@ def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
 
 # Invalid.field (a form field of the org screens) → the file's column.
 _UNIT_FIELDS = {"code": "kode", "parent_id": "kode_induk"}
-_POSITION_FIELDS = {"code": "kode", "kind": "jenis", "unit_id": "kode_unit", "reports_to_id": "kode_atasan"}
-_EMPLOYEE_FIELDS = {"nip": "nip", "sex": "jenis_kelamin", "position_id": "kode_jabatan"}
+_POSITION_FIELDS = {"code": "kode", "kind": "jenis", "unit_id": "kode_unit", "reports_to_id": "kode_atasan",
+                    "grade": "jenjang"}
+_EMPLOYEE_FIELDS = {"nip": "nip", "sex": "jenis_kelamin", "position_id": "kode_jabatan",
+                    "rank_code": "pangkat", "rank_tmt": "tmt_pangkat"}
 
 WRITERS: dict[ImportKind, Callable[[Plan, Callable[[int], None]], None]] = {
     ImportKind.UNITS: _apply_units,

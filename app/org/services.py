@@ -19,6 +19,17 @@ from app.errors import Invalid, Stale
 from app.extensions import db
 from app.org.models import ActingAssignment, ActingKind, Employee, Position, PositionKind, Unit
 from app.org.nip import EmployeeType, NipError, Sex, normalise_nip, validate_nip
+from app.org.ranks import grade_label, normalise_grade, valid_grade
+
+
+class _Keep:
+    """The value of an optional field that a caller does not set: the stored one stays."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
 
 
 def check_version(obj: Any, submitted_version: int | None) -> None:
@@ -52,6 +63,10 @@ class UnitData:
     name: str
     kind: str
     parent_id: int | None = None
+    letterhead: str | None = KEEP  # the agency line on documents (app.org.letterhead)
+
+
+LETTERHEAD_MAX = 200
 
 
 def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
@@ -65,10 +80,15 @@ def save_unit(data: UnitData, unit: Unit | None = None) -> Unit:
         raise Invalid(_l("Unit induk tidak ditemukan."), "parent_id")
     if unit is not None and parent is not None and unit.id in _ancestors(parent, "parent_id", Unit):
         raise Invalid(_l("Unit induk tidak boleh unit ini sendiri atau bawahannya."), "parent_id")
+    letterhead = KEEP if data.letterhead is KEEP else (" ".join((data.letterhead or "").split()) or None)
+    if letterhead is not KEEP and letterhead is not None and len(letterhead) > LETTERHEAD_MAX:
+        raise Invalid(_l("Paling banyak %(n)d karakter.", n=LETTERHEAD_MAX), "letterhead")
     before = audit.snapshot(unit) if unit is not None else None
     unit = unit or Unit()
     with unique_or_invalid(taken, "code"):
         unit.code, unit.name, unit.kind, unit.parent = code, data.name.strip(), data.kind, parent
+        if letterhead is not KEEP:
+            unit.letterhead = letterhead
         db.session.add(unit)
     audit.record("unit.create" if before is None else "unit.update", unit, before)
     return unit
@@ -94,6 +114,7 @@ class PositionData:
     kind: str
     unit_id: int
     reports_to_id: int | None = None
+    grade: str | None = KEEP  # jenjang (app.org.ranks.GRADES), by the position's kind
 
 
 def save_position(data: PositionData, position: Position | None = None) -> Position:
@@ -117,11 +138,17 @@ def save_position(data: PositionData, position: Position | None = None) -> Posit
         )
         if holders > 1:
             raise Invalid(_l("Jabatan struktural hanya boleh dipegang satu orang; saat ini %(n)d.", n=holders), "kind")
+    if data.grade is KEEP:
+        grade = position.grade if position is not None else None
+    else:
+        grade = normalise_grade(data.grade) or None
+    if not valid_grade(kind, grade):
+        raise Invalid(_l("Jenjang %(grade)s tidak berlaku untuk jenis jabatan ini.", grade=grade_label(grade)), "grade")
     before = audit.snapshot(position) if position is not None else None
     position = position or Position()
     with unique_or_invalid(taken, "code"):
         position.code, position.name, position.kind = code, data.name.strip(), kind
-        position.unit, position.reports_to = unit, boss
+        position.unit, position.reports_to, position.grade = unit, boss, grade
         db.session.add(position)
     audit.record("position.create" if before is None else "position.update", position, before)
     return position
