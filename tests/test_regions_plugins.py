@@ -174,13 +174,20 @@ def test_runtime_error_names_the_plugin_and_leaves_others_working(caplog):
 
 
 def test_report_formats_render_through_the_runtime():
+    from app.regions.documents import DocumentSubject, RenderedDocument, sample_evaluation_document
     from app.regions.reports import sample_report_data
 
     rules = build_registry().for_rule_set("nasional")
-    html = rules.render_report("dokumen-evaluasi", sample_report_data())
-    assert "Dokumen Evaluasi Kinerja Pegawai" in html and "Siti Aminah" in html
+    pdf = rules.render_report("dokumen-evaluasi", sample_evaluation_document())
+    assert isinstance(pdf, RenderedDocument) and pdf.media_type == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and pdf.filename.endswith("-triwulan-i-2026.pdf")
+    with pytest.raises(TypeError, match="renders EvaluationDocumentData, not ReportData"):
+        rules.render_report("dokumen-evaluasi", sample_report_data())
     csv_text = rules.render_report("rekap-predikat", sample_report_data())
     assert csv_text.splitlines()[0].startswith("Unit kerja,Sangat Baik,Baik")
+    assert [f.code for f in rules.formats_for(DocumentSubject.EVALUATION)] == ["evaluasi-kinerja",
+                                                                                 "dokumen-evaluasi"]
+    assert [f.code for f in rules.formats_for(DocumentSubject.SKP)] == ["skp"]
 
 
 # --- tenant settings -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.regions.achievement import Achievement, achievement, capaian
+from app.regions.berakhlak import BERAKHLAK_GUIDES
 from app.regions.cases import ScoredCase, case_from_json, score_case
 from app.regions.compat import (
     API_VERSION,
@@ -30,6 +31,31 @@ from app.regions.compat import (
     deprecated_getattr,
 )
 from app.regions.distribution import DistributionCheck, QuotaViolation, check_distribution
+from app.regions.documents import (
+    Approach,
+    BehaviourBlock,
+    Choice,
+    ComponentLine,
+    DistributionFigure,
+    DocumentSubject,
+    EvaluationDocumentData,
+    FeedbackNote,
+    IndicatorRow,
+    Letterhead,
+    ObjectionBlock,
+    PeriodSummary,
+    Person,
+    RenderedDocument,
+    ResultBlock,
+    ScoreStep,
+    SkpDocumentData,
+    Verification,
+    is_jpt,
+    sample_evaluation_document,
+    sample_skp_document,
+    skp_approach,
+)
+from app.regions.formats import document_format, document_formats
 from app.regions.hookspecs import hookimpl
 from app.regions.inputs import (
     BehaviourAssessment,
@@ -76,6 +102,7 @@ from app.regions.national import (
     public_report_format,
     standard_report_formats,
 )
+from app.regions.pdf import render_html, render_pdf
 from app.regions.reports import (
     ComplaintLine,
     ComplaintStatistics,
@@ -90,7 +117,9 @@ from app.regions.reports import (
     evaluations_by_period,
     mask_nip,
     render_evaluation_document,
+    render_period_recap_xlsx,
     render_predikat_recap_csv,
+    render_predikat_recap_xlsx,
     render_public_report,
     render_score_recap_csv,
     sample_data_for,
@@ -260,12 +289,42 @@ __all__ = [
     "evaluations_by_period",
     "mask_nip",
     "render_evaluation_document",
+    "render_period_recap_xlsx",
     "render_predikat_recap_csv",
+    "render_predikat_recap_xlsx",
     "render_public_report",
     "render_score_recap_csv",
     "sample_data_for",
     "sample_public_report_data",
     "sample_report_data",
+    # official documents (API 1.2): their data, the variant rule, the formats and the renderers
+    "Approach",
+    "BehaviourBlock",
+    "Choice",
+    "ComponentLine",
+    "DistributionFigure",
+    "DocumentSubject",
+    "EvaluationDocumentData",
+    "FeedbackNote",
+    "IndicatorRow",
+    "Letterhead",
+    "ObjectionBlock",
+    "PeriodSummary",
+    "Person",
+    "RenderedDocument",
+    "ResultBlock",
+    "ScoreStep",
+    "SkpDocumentData",
+    "Verification",
+    "BERAKHLAK_GUIDES",
+    "document_format",
+    "document_formats",
+    "is_jpt",
+    "render_html",
+    "render_pdf",
+    "sample_evaluation_document",
+    "sample_skp_document",
+    "skp_approach",
     # the conformance kit (imported on first use: it needs pytest)
     "RegionConformance",
     "check_plugin",

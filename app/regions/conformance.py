@@ -16,7 +16,10 @@ module, then use ``region_registry`` / ``region_rule_sets``; or call
 
 What is checked, per rule set the plugin registers: the start-up validation
 (weights, codes, bands, referenced indicators, settings defaults); at least
-two report formats, each rendering the sample data of its audience; the settings schema's
+two report formats, each rendering the sample data of its subject — a PDF must
+parse and hold text (an SKP "SASARAN KINERJA PEGAWAI", an evaluation "Evaluasi
+Kinerja" and "Pegawai Yang Dinilai", both the sample NIP), an XLSX must load, a
+public format must not show a name or NIP; the settings schema's
 defaults; every hook answering a realistic sample through the per-rule-set
 caller; every library indicator scoring at its target; and a snapshot that
 round-trips through JSON and reproduces the same results.
@@ -24,6 +27,7 @@ round-trips through JSON and reproduces the same results.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -32,9 +36,18 @@ from typing import Any
 
 import pluggy
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from app.regions import defaults
 from app.regions.achievement import achievement
+from app.regions.documents import (
+    POSITION_KINDS,
+    SAMPLE_NIP,
+    DocumentSubject,
+    RenderedDocument,
+    sample_skp_document,
+)
 from app.regions.errors import PluginError
 from app.regions.inputs import (
     BehaviourAssessment,
@@ -50,10 +63,18 @@ from app.regions.inputs import (
 )
 from app.regions.loading import new_plugin_manager, register_plugin
 from app.regions.manager import RegionRegistry
-from app.regions.reports import sample_data_for, sample_report_data
+from app.regions.reports import XLSX_MEDIA_TYPE, sample_data_for, sample_report_data
 from app.regions.scoring import PeriodResult, annual_result, period_result
 from app.regions.snapshot import restore, snapshot
-from app.regions.types import ComponentSource, Expectation, MatrixScheme, Rater, RuleSet, Target
+from app.regions.types import (
+    ComponentSource,
+    Expectation,
+    MatrixScheme,
+    Rater,
+    ReportFormat,
+    RuleSet,
+    Target,
+)
 from app.regions.validation import predikat_codes, rule_set_problems
 
 MIN_REPORT_FORMATS = 2
@@ -102,19 +123,18 @@ def check_rule_set(rule_set: RuleSet) -> list[str]:
         return problems
     if len(rule_set.report_formats) < MIN_REPORT_FORMATS:
         problems.append(f"ships {len(rule_set.report_formats)} report format(s); at least {MIN_REPORT_FORMATS}")
-    internal = sample_report_data()
+    unknown = sorted(set(rule_set.qualitative_position_kinds) - set(POSITION_KINDS))
+    if unknown:
+        problems.append(f"qualitative_position_kinds names unknown position kinds {', '.join(unknown)} "
+                        f"(known: {', '.join(POSITION_KINDS)})")
     for fmt in rule_set.report_formats:
-        data = sample_data_for(fmt)  # public formats get suppressed aggregates only
+        data = sample_data_for(fmt, rule_set)  # public formats get suppressed aggregates only
         try:
             output = fmt.render(data)
         except Exception as exc:  # noqa: BLE001 - reported as a problem
             problems.append(f"report '{fmt.code}' fails to render: {type(exc).__name__}: {exc}")
             continue
-        if not output:
-            problems.append(f"report '{fmt.code}' rendered nothing")
-        if fmt.audience.value == "public" and isinstance(output, str) and any(
-                e.nip in output or e.employee_name in output for e in internal.evaluations):
-            problems.append(f"public report '{fmt.code}' shows a name or NIP")
+        problems += output_problems(fmt, output)
     for ind in rule_set.indicators:
         if ind.target is None:
             continue
@@ -139,6 +159,71 @@ def check_rule_set(rule_set: RuleSet) -> list[str]:
     if live.predikat_code not in predikat_codes(rule_set):
         problems.append(f"sample result has unknown predikat '{live.predikat_code}'")
     annual_result(rule_set, [live, live])
+    return problems
+
+
+def _text_of(fmt: ReportFormat, output: Any) -> tuple[str | None, list[str]]:
+    """The readable text of a format's output (PDF text, XLSX cells), and what is wrong with it.
+    A PDF is read page by page until the labels and NIP its subject needs are found."""
+    content = output.content if isinstance(output, RenderedDocument) else output
+    media_type = output.media_type if isinstance(output, RenderedDocument) else fmt.media_type
+    if isinstance(output, RenderedDocument) and not output.filename:
+        return None, [f"report '{fmt.code}' gives no file name"]
+    if isinstance(content, str):
+        return content, []
+    if not isinstance(content, bytes | bytearray):
+        return None, [f"report '{fmt.code}' returned {type(output).__name__}, not text, bytes or RenderedDocument"]
+    if media_type == "application/pdf":
+        needed = [*REQUIRED_TEXT.get(fmt.subject, ()), SAMPLE_NIP] if fmt.subject in REQUIRED_TEXT else None
+        try:
+            text = ""
+            for page in PdfReader(io.BytesIO(content)).pages:
+                text += (page.extract_text() or "") + "\n"
+                folded = " ".join(text.split()).casefold()
+                if needed and all(n.casefold() in folded for n in needed):
+                    break
+            return text, []
+        except Exception as exc:  # noqa: BLE001
+            return None, [f"report '{fmt.code}' is not a readable PDF: {type(exc).__name__}: {exc}"]
+    if media_type == XLSX_MEDIA_TYPE:
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True)
+            return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                             for v in row if v is not None), []
+        except Exception as exc:  # noqa: BLE001
+            return None, [f"report '{fmt.code}' is not a readable XLSX workbook: {type(exc).__name__}: {exc}"]
+    return content.decode("utf-8", "replace"), []
+
+
+# Text a document of each subject must hold (downstream systems search for these), besides the NIP.
+REQUIRED_TEXT = {
+    DocumentSubject.SKP: ("SASARAN KINERJA PEGAWAI",),
+    DocumentSubject.EVALUATION: ("Evaluasi Kinerja", "Pegawai Yang Dinilai"),
+}
+
+
+def output_problems(fmt: ReportFormat, output: Any) -> list[str]:
+    """What is wrong with a format's rendering of its sample: nothing rendered, a PDF that
+    does not parse or lacks the official labels and the sample NIP, an XLSX that does not
+    load, a public format that shows a name or NIP."""
+    if not output:
+        return [f"report '{fmt.code}' rendered nothing"]
+    text, problems = _text_of(fmt, output)
+    if text is None:
+        return problems
+    if not text.strip():
+        return [f"report '{fmt.code}' has no text"]
+    folded = " ".join(text.split()).casefold()
+    for label in REQUIRED_TEXT.get(fmt.subject, ()):
+        if label.casefold() not in folded:
+            problems.append(f"report '{fmt.code}' lacks the label \"{label}\"")
+    if fmt.subject in REQUIRED_TEXT and SAMPLE_NIP not in text:
+        problems.append(f"report '{fmt.code}' does not show the pegawai's NIP")
+    if fmt.subject is DocumentSubject.PUBLIC:
+        personal = [(e.nip, e.employee_name) for e in sample_report_data().evaluations]
+        personal.append((SAMPLE_NIP, sample_skp_document().pegawai.name))
+        if any(nip in text or name in text for nip, name in personal):
+            problems.append(f"public report '{fmt.code}' shows a name or NIP")
     return problems
 
 
@@ -182,7 +267,11 @@ def check_hooks(registry: RegionRegistry, code: str) -> list[str]:
                rules.training_recommendations(rules.period_result(weak), weak), list)
         expect("kinerja_follow_ups", rules.follow_ups(FollowUpSignal("198004112005012001")), list)
         for fmt in rs.report_formats:
-            rules.render_report(fmt.code, sample_data_for(fmt))
+            if fmt.subject in (DocumentSubject.REPORT, DocumentSubject.PUBLIC):
+                rules.render_report(fmt.code, sample_data_for(fmt, rs))  # documents: check_rule_set
+        for subject, formats in ((s, rules.formats_for(s)) for s in DocumentSubject):
+            if any(f.subject is not subject for f in formats):
+                problems.append(f"formats_for({subject.value}) lists another subject's format")
     except Exception as exc:  # noqa: BLE001
         problems.append(f"a hook failed on the sample: {type(exc).__name__}: {exc}")
     return problems

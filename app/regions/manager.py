@@ -13,6 +13,12 @@ from flask import Flask, current_app, g, has_request_context
 from app.regions import defaults
 from app.regions.achievement import Achievement
 from app.regions.distribution import DistributionCheck
+from app.regions.documents import (
+    DocumentSubject,
+    EvaluationDocumentData,
+    RenderedDocument,
+    SkpDocumentData,
+)
 from app.regions.errors import PluginError, PluginRuntimeError, RuleSetUnavailable
 from app.regions.inputs import EvaluationInput, FollowUpSignal, PlanningInput
 from app.regions.loading import (
@@ -23,12 +29,12 @@ from app.regions.loading import (
     one_line,
     strict_start,
 )
-from app.regions.reports import public_report_data
+from app.regions.reports import PublicReportData, ReportData, public_report_data
 from app.regions.scoring import AnnualResult, PeriodResult, ScoringInputError
 from app.regions.settings import apply_settings, effective_settings
 from app.regions.snapshot import snapshot
 from app.regions.training import FollowUp, TrainingRecommendation
-from app.regions.types import Indicator, ReportAudience, RuleSet, Target
+from app.regions.types import Indicator, ReportFormat, RuleSet, Target
 from app.regions.validation import rule_set_problems
 
 __all__ = [
@@ -45,6 +51,14 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# What a format of each subject renders from.
+SUBJECT_DATA: dict[DocumentSubject, type] = {
+    DocumentSubject.REPORT: ReportData,
+    DocumentSubject.PUBLIC: PublicReportData,
+    DocumentSubject.SKP: SkpDocumentData,
+    DocumentSubject.EVALUATION: EvaluationDocumentData,
+}
 
 
 def _plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
@@ -117,15 +131,24 @@ class RuleSetRuntime:
     def follow_ups(self, signal: FollowUpSignal) -> list[FollowUp]:
         return _flatten(self._call("kinerja_follow_ups", signal=signal, settings=self.settings))
 
-    def render_report(self, format_code: str, data: Any) -> str | bytes:
-        """Render one of the rule set's report formats from plain data: a
-        ``ReportData`` for internal formats, a ``PublicReportData`` for public ones."""
+    def formats_for(self, subject: DocumentSubject) -> tuple[ReportFormat, ...]:
+        """The rule set's formats rendered from ``subject``'s data: the SKP formats, the
+        evaluation formats, the recap formats (REPORT) or the public ones."""
+        return tuple(f for f in self.rule_set.report_formats if f.subject is subject)
+
+    def render_report(self, format_code: str, data: Any) -> str | bytes | RenderedDocument:
+        """Render one of the rule set's formats from the plain data of its subject
+        (``SUBJECT_DATA``); a public format only ever gets ``PublicReportData``.
+        ``TypeError`` when ``data`` does not fit the format's subject."""
         fmt = self.rule_set.report_format(format_code)
         if fmt is None:
             raise KeyError(f"Report format {format_code!r} is not in rule set {self.code}.")
-        if fmt.audience is ReportAudience.PUBLIC:
+        if fmt.subject is DocumentSubject.PUBLIC:
             # A public format never sees a per-employee record (app/regions/reports.py).
             data = public_report_data(data)
+        elif not isinstance(data, SUBJECT_DATA[fmt.subject]):
+            raise TypeError(f"Report format {format_code!r} renders {SUBJECT_DATA[fmt.subject].__name__}, "
+                            f"not {type(data).__name__}.")
         try:
             return fmt.render(data)
         except Exception as exc:

@@ -18,13 +18,17 @@ Confidence follows ``DOMAIN.md``: [V] read in the legal text, [S] secondary,
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from app.regions.formats import document_formats
 from app.regions.reports import (
-    render_evaluation_document,
+    XLSX_MEDIA_TYPE,
     render_predikat_recap_csv,
+    render_predikat_recap_xlsx,
     render_public_report,
     render_score_recap_csv,
 )
@@ -59,6 +63,7 @@ from app.regions.types import (
 )
 
 # --- behaviours: the seven BerAKHLAK core values [S] ----------------------------------
+# Their guiding behaviours, printed on the forms: ``BERAKHLAK_GUIDES`` (app/regions/berakhlak.py).
 
 BERAKHLAK: tuple[Behaviour, ...] = (
     Behaviour("berorientasi-pelayanan", "Berorientasi Pelayanan",
@@ -202,14 +207,24 @@ def band_labels(bands: tuple[Band, ...]) -> tuple[tuple[str, str], ...]:
 
 def standard_report_formats(predikat_labels: tuple[tuple[str, str], ...],
                             evaluation_title: str = "Dokumen Evaluasi Kinerja Pegawai",
-                            numeric: bool = False) -> tuple[ReportFormat, ...]:
-    """The two reports every region has: the printable evaluation and the unit recap."""
+                            numeric: bool = False, *,
+                            templates: str | Path | Sequence[str | Path] | None = None,
+                            labels: Mapping[str, str] | None = None,
+                            context: Mapping[str, Any] | None = None) -> tuple[ReportFormat, ...]:
+    """What every region has: the official documents as PDF — ``skp`` (the SKP and its
+    LAMPIRAN), ``evaluasi-kinerja`` (the detailed form), ``dokumen-evaluasi`` (one page) —
+    and the unit recaps ``rekap-predikat`` (CSV) and ``rekap-predikat-xlsx``, plus
+    ``rekap-nilai`` (CSV) for a numeric region. ``templates`` (a region's folder, searched
+    before the baseline's), ``labels`` and ``context`` reword or replace the documents' layouts
+    (``document_formats``)."""
     formats = [
-        ReportFormat("dokumen-evaluasi", evaluation_title, "text/html",
-                     partial(render_evaluation_document, title=evaluation_title)),
+        *document_formats(templates, labels, evaluation_title, context),
         ReportFormat("rekap-predikat", "Rekap Predikat per Unit", "text/csv",
                      partial(render_predikat_recap_csv, predikat_labels=predikat_labels),
                      file_extension="csv"),
+        ReportFormat("rekap-predikat-xlsx", "Rekap Predikat per Unit (XLSX)", XLSX_MEDIA_TYPE,
+                     partial(render_predikat_recap_xlsx, predikat_labels=predikat_labels),
+                     file_extension="xlsx"),
     ]
     if numeric:
         formats.append(ReportFormat("rekap-nilai", "Rekap Nilai Kinerja Pegawai", "text/csv",

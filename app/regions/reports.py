@@ -14,11 +14,13 @@ Two contracts, by the format's ``audience``:
 
 The core fills both; tests and the conformance kit fill them by hand
 (``sample_report_data``, ``sample_public_report_data``, or
-``sample_data_for(fmt)``). Richer formats (PDF, XLSX) plug in the same way.
+``sample_data_for(fmt)``). Recaps may also be XLSX (``render_predikat_recap_xlsx``,
+``render_period_recap_xlsx``); the official PDF documents are in ``app.regions.formats``.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -27,8 +29,16 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from app.regions.types import ReportAudience
-from app.tabular import csv_text
+from app.regions.documents import (
+    DocumentSubject,
+    RenderedDocument,
+    sample_evaluation_document,
+    sample_skp_document,
+)
+from app.regions.types import NumericScheme
+from app.tabular import csv_text, xlsx_bytes
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
@@ -194,15 +204,19 @@ def render_evaluation_document(data: ReportData, title: str = "Dokumen Evaluasi 
     return _EVALUATION_DOCUMENT.render(data=data, title=title, extra_sections=extra_sections)
 
 
-def render_predikat_recap_csv(data: ReportData, predikat_labels: Sequence[tuple[str, str]]) -> str:
-    """CSV: one row per unit, a column per predikat (in the given order), and the total."""
+def render_predikat_recap_rows(data: ReportData, predikat_labels: Sequence[tuple[str, str]]) -> list[list[Any]]:
     counts: dict[str, Counter] = {}
     for e in data.evaluations:
         counts.setdefault(e.unit, Counter())[e.predikat_code] += 1
-    rows = [["Unit kerja", *(label for _, label in predikat_labels), "Jumlah"]]
+    rows: list[list[Any]] = [["Unit kerja", *(label for _, label in predikat_labels), "Jumlah"]]
     rows += [[unit, *(counts[unit][code] for code, _ in predikat_labels), sum(counts[unit].values())]
              for unit in sorted(counts)]
-    return csv_text(rows, delimiter=",", bom=False)
+    return rows
+
+
+def render_predikat_recap_csv(data: ReportData, predikat_labels: Sequence[tuple[str, str]]) -> str:
+    """CSV: one row per unit, a column per predikat (in the given order), and the total."""
+    return csv_text(render_predikat_recap_rows(data, predikat_labels), delimiter=",", bom=False)
 
 
 def render_score_recap_csv(data: ReportData, extra_columns: Sequence[str] = ()) -> str:
@@ -211,6 +225,34 @@ def render_score_recap_csv(data: ReportData, extra_columns: Sequence[str] = ()) 
     rows += [[e.nip, e.employee_name, e.unit, e.period_label, "" if e.score is None else f"{e.score:.2f}",
               e.predikat_label, *(_note(e, c) for c in extra_columns)] for e in data.evaluations]
     return csv_text(rows, delimiter=",", bom=False)  # formula-looking cells go out as text
+
+
+def render_predikat_recap_xlsx(data: ReportData, predikat_labels: Sequence[tuple[str, str]],
+                               title: str = "Rekap Predikat per Unit") -> RenderedDocument:
+    """XLSX: title rows (tenant, report, period), then one row per unit with a column per predikat."""
+    table = render_predikat_recap_rows(data, predikat_labels)
+    rows = [[data.tenant_name], [title], [data.period_label], [], *table]
+    return RenderedDocument(xlsx_bytes(rows, sheet="Rekap Predikat"), _xlsx_name(title, data), XLSX_MEDIA_TYPE)
+
+
+def render_period_recap_xlsx(data: ReportData, title: str = "Rekap Predikat per Periode") -> RenderedDocument:
+    """XLSX: one row per employee (NIP as text) with the predikat of each period side by side
+    (``evaluations_by_period``), for a report spanning several periods (a year of semesters)."""
+    periods = evaluations_by_period(data)
+    people: dict[str, dict[str, Any]] = {}
+    for label, evaluations in periods.items():
+        for e in evaluations:
+            row = people.setdefault(e.nip, {"e": e})
+            row[label] = e.predikat_label + ("" if e.score is None else f" ({e.score:.2f})")
+    header = ["No", "NIP", "Nama", "Jabatan", "Unit kerja", *periods]
+    body = [[n, nip, row["e"].employee_name, row["e"].position, row["e"].unit,
+             *(row.get(label, "") for label in periods)] for n, (nip, row) in enumerate(people.items(), 1)]
+    rows = [[data.tenant_name], [title], [data.period_label], [], header, *body]
+    return RenderedDocument(xlsx_bytes(rows, sheet="Rekap"), _xlsx_name(title, data), XLSX_MEDIA_TYPE)
+
+
+def _xlsx_name(title: str, data: ReportData) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", f"{title} {data.period_label}".lower()).strip("-") + ".xlsx"
 
 
 def evaluations_by_period(data: ReportData) -> dict[str, tuple[EmployeeEvaluation, ...]]:
@@ -304,8 +346,15 @@ def sample_public_report_data() -> PublicReportData:
     )
 
 
-def sample_data_for(fmt: Any) -> ReportData | PublicReportData:
-    """The sample a report format is tested with: by its audience."""
-    if getattr(fmt, "audience", None) is ReportAudience.PUBLIC:
+def sample_data_for(fmt: Any, rule_set: Any = None) -> Any:
+    """The sample a report format is tested with, by its subject: the SKP, the evaluation
+    (numeric when ``rule_set`` scores numerically), per-employee report data, or published
+    aggregates for a public format."""
+    subject = getattr(fmt, "subject", DocumentSubject.REPORT)
+    if subject is DocumentSubject.PUBLIC:
         return sample_public_report_data()
+    if subject is DocumentSubject.SKP:
+        return sample_skp_document()
+    if subject is DocumentSubject.EVALUATION:
+        return sample_evaluation_document(numeric=isinstance(getattr(rule_set, "scheme", None), NumericScheme))
     return sample_report_data()

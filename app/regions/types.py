@@ -7,9 +7,8 @@ after start-up). The core validates a rule set when the application starts
 stores a JSON snapshot of it with every finished evaluation
 (``app.regions.snapshot``).
 
-Fields marked ``metadata={"snapshot": False}`` hold code (renderers, the
-settings schema) and are not part of a snapshot: a snapshot is what scoring
-needs, nothing more.
+Fields marked ``metadata={"snapshot": False}`` hold code (renderers, the settings
+schema) and are not part of a snapshot: a snapshot is what scoring needs, nothing more.
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.regions.documents import DocumentSubject, RenderedDocument
 
 # --- vocabularies ---------------------------------------------------------------
 
@@ -112,10 +113,8 @@ class PendingEvidencePolicy(enum.StrEnum):
 
 
 class SmallUnitRounding(enum.StrEnum):
-    """Turning quota shares into head counts for small units (undefined nationally).
-
-    ``LENIENT`` rounds maxima up and minima down; ``STRICT`` the opposite.
-    """
+    """Quota shares to head counts in small units (undefined nationally): ``LENIENT`` rounds
+    maxima up and minima down; ``STRICT`` the opposite."""
 
     LENIENT = "lenient"
     STRICT = "strict"
@@ -132,7 +131,6 @@ class ReportAudience(enum.StrEnum):
 @dataclass(frozen=True)
 class Target:
     """A target: a single value (``lower == upper``) or a range."""
-
     lower: float
     upper: float
 
@@ -173,7 +171,6 @@ class Indicator:
 @dataclass(frozen=True)
 class Behaviour:
     """One entry of the behaviour catalogue (BerAKHLAK nationally)."""
-
     code: str
     name: str
     description: str = ""
@@ -201,7 +198,6 @@ class CurveSegment:
 @dataclass(frozen=True)
 class AchievementCurve:
     """How capaian (%) becomes nilai (PermenPANRB 8/2021 nationally)."""
-
     segments: tuple[CurveSegment, ...]
     lower_is_better_floor: float = 0.0  # capaian never goes below this
 
@@ -229,7 +225,6 @@ class Band:
 @dataclass(frozen=True)
 class Component:
     """A weighted part of a numeric score. Weights of a rule set sum to 100."""
-
     code: str
     name: str
     weight: float
@@ -239,7 +234,6 @@ class Component:
 @dataclass(frozen=True)
 class NumericScheme:
     """A numeric score (PP 30/2019, PP 46/2011): weighted components, then bands."""
-
     bands: tuple[Band, ...]
     minimum: float = 0.0
     maximum: float = 120.0
@@ -284,7 +278,6 @@ class MatrixScheme:
 @dataclass(frozen=True)
 class QuotaRule:
     """A bound on the share (0–1) or count of employees holding ``predikat``."""
-
     predikat: tuple[str, ...]
     at_most: float | None = None
     at_least: float | None = None
@@ -294,7 +287,6 @@ class QuotaRule:
 @dataclass(frozen=True)
 class UnitQuota:
     """The quotas that apply to a unit rated ``organisation_predikat``."""
-
     organisation_predikat: str
     rules: tuple[QuotaRule, ...]
 
@@ -325,17 +317,23 @@ class TrainingRule:
 
 @dataclass(frozen=True)
 class ReportFormat:
-    """A report a region publishes. ``render`` receives plain data (no
-    database) and returns text or bytes of ``media_type``: a ``ReportData``
-    (per-employee) for an INTERNAL format, a ``PublicReportData`` (published,
-    suppressed aggregates only) for a PUBLIC one — see app/regions/reports.py."""
+    """A report or document of a region. ``render`` gets plain data by ``subject`` (REPORT:
+    ``ReportData``; PUBLIC: ``PublicReportData``; SKP: ``SkpDocumentData``; EVALUATION:
+    ``EvaluationDocumentData``) and returns text, bytes or a ``RenderedDocument`` (API 1.2).
+    ``audience`` PUBLIC and ``subject`` PUBLIC imply each other."""
 
     code: str
     name: str
     media_type: str
-    render: Callable[[Any], str | bytes] = field(metadata={"snapshot": False})
+    render: Callable[[Any], str | bytes | RenderedDocument] = field(metadata={"snapshot": False})
     audience: ReportAudience = ReportAudience.INTERNAL
     file_extension: str = "html"
+    subject: DocumentSubject = DocumentSubject.REPORT
+
+    def __post_init__(self) -> None:
+        if self.audience is ReportAudience.PUBLIC or self.subject is DocumentSubject.PUBLIC:
+            object.__setattr__(self, "audience", ReportAudience.PUBLIC)
+            object.__setattr__(self, "subject", DocumentSubject.PUBLIC)
 
 
 # --- the rule set -------------------------------------------------------------------
@@ -376,6 +374,8 @@ class RuleSet:
     pending_evidence: PendingEvidencePolicy = PendingEvidencePolicy.BLOCK
     unit_head_sets_organisation_predikat: bool = False
     training: tuple[TrainingRule, ...] = ()
+    # API 1.2: position kinds whose SKP uses the kualitatif approach (``skp_approach``).
+    qualitative_position_kinds: tuple[str, ...] = ()
     real_rules: tuple[str, ...] = ()
     defaults: tuple[str, ...] = ()
     report_formats: tuple[ReportFormat, ...] = field(default=(), metadata={"snapshot": False})

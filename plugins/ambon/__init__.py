@@ -11,7 +11,11 @@ What the seed document asks for, and how this rule set answers it:
   can be evaluated, and every evaluation needs at least one peer rating
   (``kinerja_evaluation_blockers``);
 * socialisation, training and workshops — weak results and a weak unit IKM
-  call for a workshop or training (``kinerja_follow_ups``).
+  call for a workshop or training (``kinerja_follow_ups``);
+* documents — the Dokumen Evaluasi carries the objection procedure
+  (6. KEBERATAN, 7. PENJELASAN PEJABAT PENILAI ATAS KEBERATAN, 8. KEPUTUSAN
+  ATASAN PEJABAT PENILAI KINERJA) and the atasan's signature
+  (templates/documents/).
 
 Real rules: SKP 60% + perilaku 40% when peers and subordinates also rate
 behaviour, and the PP 30/2019 bands incl. the innovation condition; the SKM
@@ -23,11 +27,14 @@ bawahan 20 / masyarakat (unit IKM) 20; follow-up when the unit IKM is below
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from marshmallow import fields, validate
 
 from app.regions.api import (
     GENERAL_INDICATORS,
     NATIONAL_TRAINING,
+    PP30_BANDS,
     Aspect,
     FollowUp,
     Indicator,
@@ -36,11 +43,15 @@ from app.regions.api import (
     RuleSet,
     Target,
     TrainingRule,
+    band_labels,
     hookimpl,
     pp30_rule_set,
+    standard_report_formats,
 )
 
-KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+KINERJA_API = ">=1.2,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # documents/… extend the national baseline
 
 SKM_BAND_B_LOWER = 76.61  # PermenPANRB 14/2017: B (Baik) 76.61–88.30 [S]
 
@@ -89,6 +100,7 @@ RULE_SET: RuleSet = pp30_rule_set(
         "Pelatihan pelayanan publik bila IKM unit < 76,61; lokakarya bila predikat Cukup atau lebih rendah",
         "Minimal satu penilaian rekan kerja; periode triwulanan; tahunan = rata-rata",
     ),
+    report_formats=standard_report_formats(band_labels(PP30_BANDS), numeric=True, templates=TEMPLATES),
     settings_schema=AmbonSettingsSchema,
 )
 

@@ -13,7 +13,10 @@ What the seed document asks for, and how this rule set answers it:
   least one recorded face-to-face session (``FeedbackSession`` input,
   ``kinerja_evaluation_blockers``);
 * training recommended from the results, e.g. IT training — weak IT
-  indicators or a weak *Adaptif* behaviour recommend IT training.
+  indicators or a weak *Adaptif* behaviour recommend IT training;
+* documents — the evaluation form shows process and result apart, and both
+  evaluation documents list the face-to-face feedback sessions
+  (templates/documents/).
 
 Real rules: SKP 70% + perilaku 30% and the bands of PP 30/2019 incl. the
 innovation condition; PermenPANRB 8/2021 capaian. Defaults a tenant can change
@@ -25,6 +28,7 @@ mean.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from marshmallow import fields, validate
 
@@ -45,12 +49,13 @@ from app.regions.api import (
     band_labels,
     hookimpl,
     pp30_rule_set,
-    render_evaluation_document,
     render_score_recap_csv,
     standard_report_formats,
 )
 
-KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+KINERJA_API = ">=1.2,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # documents/… extend the national baseline
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("PKY-TI-01", "Persentase layanan administrasi melalui aplikasi", "%", Aspect.KUALITAS,
@@ -67,8 +72,6 @@ class PalangkarayaSettingsSchema(NationalSettingsSchema):
         load_default=1, validate=validate.Range(min=0, max=12),
         metadata={"description": "Sesi umpan balik tatap muka minimal per periode."})
 
-
-_EVALUATION_TITLE = "Dokumen Evaluasi Kinerja Pegawai"
 
 RULE_SET: RuleSet = pp30_rule_set(
     code="palangkaraya",
@@ -104,10 +107,7 @@ RULE_SET: RuleSet = pp30_rule_set(
         "Periode triwulanan dari SKP tahunan; tahunan = rata-rata triwulan",
     ),
     report_formats=(
-        ReportFormat("dokumen-evaluasi", _EVALUATION_TITLE, "text/html",
-                     partial(render_evaluation_document, title=_EVALUATION_TITLE,
-                             extra_sections=("Catatan Sesi Umpan Balik Tatap Muka",))),
-        *standard_report_formats(band_labels(PP30_BANDS), numeric=True)[1:],
+        *standard_report_formats(band_labels(PP30_BANDS), numeric=True, templates=TEMPLATES),
         ReportFormat("rekomendasi-pelatihan", "Rekap Rekomendasi Pelatihan", "text/csv",
                      partial(render_score_recap_csv, extra_columns=("Rekomendasi pelatihan",)),
                      file_extension="csv"),

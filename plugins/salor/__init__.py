@@ -11,7 +11,9 @@ What the seed document asks for, and how this rule set answers it:
   concerned and extra training (``kinerja_follow_ups``,
   ``kinerja_training_recommendations``; ``Complaint`` input);
 * satisfaction surveys — the unit's IKM is an input: a weak IKM calls for a
-  service review of the unit (``UnitSatisfaction`` input).
+  service review of the unit (``UnitSatisfaction`` input);
+* documents — the evaluation form and the Dokumen Evaluasi print the
+  discipline, competence and innovation scores (templates/documents/).
 
 Real rules: the PP 30/2019 bands incl. the innovation condition for Sangat
 Baik (innovation is also scored here); PermenPANRB 8/2021 lower-is-better
@@ -26,11 +28,14 @@ tenant data, not part of these rules.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from marshmallow import fields, validate
 
 from app.regions.api import (
     GENERAL_INDICATORS,
     NATIONAL_TRAINING,
+    PP30_BANDS,
     Aspect,
     Component,
     ComponentSource,
@@ -43,13 +48,16 @@ from app.regions.api import (
     Target,
     TrainingRecommendation,
     TrainingRule,
+    band_labels,
     hookimpl,
     pp30_rule_set,
+    standard_report_formats,
 )
 
-KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+KINERJA_API = ">=1.2,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
 SKM_BAND_B_LOWER = 76.61
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # documents/… extend the national baseline
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("SLR-DOK-01", "Rata-rata waktu penyelesaian dokumen pelayanan", "hari", Aspect.WAKTU,
@@ -101,6 +109,7 @@ RULE_SET: RuleSet = pp30_rule_set(
         "Periode bulanan; tahunan = rata-rata",
         "Evaluasi lanjutan 30 hari setelah pengaduan terbukti; evaluasi layanan bila IKM unit < 76,61",
     ),
+    report_formats=standard_report_formats(band_labels(PP30_BANDS), numeric=True, templates=TEMPLATES),
     settings_schema=SalorSettingsSchema,
 )
 

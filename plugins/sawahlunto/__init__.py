@@ -11,7 +11,9 @@ What the seed document asks for, and how this rule set answers it:
   (``kinerja_plan_lock_blockers``);
 * training participation counts — a weighted component from training hours
   (JP) against the required hours, and a recommendation when they fall short;
-* periodic evaluation and fairness — quarterly periods, PP 30/2019 bands.
+* periodic evaluation and fairness — quarterly periods, PP 30/2019 bands;
+  the evaluation form prints the score table (components incl. training
+  participation), the scoring steps and the bands (templates/documents/).
 
 Real rules: the PP 30/2019 bands incl. the innovation condition for Sangat
 Baik; PermenPANRB 8/2021 capaian; BerAKHLAK; 20 JP per year of competence
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from marshmallow import fields, validate
 
@@ -51,7 +54,9 @@ from app.regions.api import (
     standard_report_formats,
 )
 
-KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+KINERJA_API = ">=1.2,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # documents/… extend the national baseline
 
 SECTOR_INDICATORS: tuple[Indicator, ...] = (
     Indicator("KES-01", "Jumlah pelayanan kesehatan yang diberikan", "layanan", Aspect.KUANTITAS,
@@ -71,6 +76,15 @@ SECTOR_INDICATORS: tuple[Indicator, ...] = (
     Indicator("DUK-02", "Waktu penerbitan dokumen kependudukan", "hari", Aspect.WAKTU,
               Direction.LOWER_IS_BETTER, sector="kependudukan", target=Target.point(3)),
 )
+
+
+def _band_range(band) -> str:
+    lower = f"{band.lower:g} ≤" if band.include_lower else f"{band.lower:g} <"
+    upper = f"≤ {band.upper:g}" if band.include_upper else f"< {band.upper:g}"
+    return f"{lower} nilai {upper}" + (" (dengan inovasi)" if band.requires_innovation else "")
+
+
+BAND_TABLE = tuple((b.label, _band_range(b)) for b in sorted(PP30_BANDS, key=lambda b: (-b.upper, -b.lower)))
 
 
 class SawahluntoSettingsSchema(NationalSettingsSchema):
@@ -111,7 +125,8 @@ RULE_SET: RuleSet = pp30_rule_set(
         "Konsultasi indikator minimal 14 hari dan tanggapan diumumkan sebelum SKP dikunci",
         "Periode triwulanan; tahunan = rata-rata; kurva distribusi off",
     ),
-    report_formats=standard_report_formats(band_labels(PP30_BANDS), numeric=True) + (
+    report_formats=standard_report_formats(band_labels(PP30_BANDS), numeric=True, templates=TEMPLATES,
+                                           context={"bands": BAND_TABLE}) + (
         ReportFormat("rekap-pelatihan", "Rekap Partisipasi Pelatihan Pegawai", "text/csv",
                      partial(render_score_recap_csv, extra_columns=("JP pelatihan",)), file_extension="csv"),
     ),

@@ -6,6 +6,11 @@ What the seed document asks for, and how this rule set answers it:
   families lifted out of poverty (Pengentasan Kemiskinan) and vaccination
   coverage (Vaksinasi), each indicator naming its programme;
 * evaluation every six months — semester periods, annual = mean of the two;
+* documents — the SKP and evaluation forms word the intervened column
+  "RENCANA HASIL KERJA ATASAN YANG DIINTERVENSI" (as the e-Kinerja BKN export
+  does), the SKP of a pejabat pimpinan tinggi uses the kualitatif approach,
+  and the BKPSDM gets a semester recap as XLSX (``rekap-semester-xlsx``: each
+  employee's predikat per semester side by side);
 * public transparency — a public performance report format
   ("Laporan Kinerja untuk Publik", ``audience=PUBLIC``) for the transparency
   page, due a set number of days after each semester closes. Being public, it
@@ -25,6 +30,8 @@ tenant data, not part of these rules.
 
 from __future__ import annotations
 
+from functools import partial
+
 from marshmallow import fields, validate
 
 from app.regions.api import (
@@ -34,6 +41,7 @@ from app.regions.api import (
     Indicator,
     NationalSettingsSchema,
     PeriodScheme,
+    ReportFormat,
     RuleSet,
     Target,
     TrainingRule,
@@ -41,11 +49,13 @@ from app.regions.api import (
     hookimpl,
     matrix_predikat_labels,
     public_report_format,
+    render_period_recap_xlsx,
     standard_report_formats,
 )
 
-KINERJA_API = ">=1.0,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+KINERJA_API = ">=1.2,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POVERTY, VACCINATION = "Pengentasan Kemiskinan", "Vaksinasi"
 
 PROGRAMME_INDICATORS: tuple[Indicator, ...] = (
@@ -67,6 +77,8 @@ class WalesiSettingsSchema(NationalSettingsSchema):
 
 
 PUBLIC_REPORT_TITLE = "Laporan Kinerja untuk Publik"
+DOCUMENT_LABELS = {"intervened": "RENCANA HASIL KERJA ATASAN YANG DIINTERVENSI"}
+SEMESTER_RECAP_TITLE = "Rekap Predikat Kinerja per Semester"
 
 RULE_SET: RuleSet = baseline_rule_set(
     code="walesi",
@@ -86,8 +98,12 @@ RULE_SET: RuleSet = baseline_rule_set(
         "Periode semester; tahunan = rata-rata peringkat dua semester",
         "Kurva distribusi: warn; masa keberatan 14 hari",
         "Laporan kinerja publik paling lambat 30 hari setelah semester berakhir",
+        "SKP pejabat pimpinan tinggi dengan pendekatan hasil kerja kualitatif",
     ),
-    report_formats=standard_report_formats(matrix_predikat_labels()) + (
+    qualitative_position_kinds=("jpt",),
+    report_formats=standard_report_formats(matrix_predikat_labels(), labels=DOCUMENT_LABELS) + (
+        ReportFormat("rekap-semester-xlsx", SEMESTER_RECAP_TITLE, XLSX,
+                     partial(render_period_recap_xlsx, title=SEMESTER_RECAP_TITLE), file_extension="xlsx"),
         public_report_format(PUBLIC_REPORT_TITLE),
     ),
     settings_schema=WalesiSettingsSchema,
