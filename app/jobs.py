@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
 
 from app.extensions import db
@@ -50,9 +50,13 @@ def submit(func: Callable[..., Any], *args: Any, tenant: TenantRef | None = None
             func(*args)
         return None
     locale = get_locale()
+    # Absolute links a job builds (a document's verification URL) start with
+    # PUBLIC_BASE_URL; where it is not set (the demo, development) with the
+    # address the job was requested from.
+    base_url = None if app.config.get("PUBLIC_BASE_URL") or not has_request_context() else request.host_url
     thread = threading.Thread(
         target=_run_in_thread,
-        args=(app, tenant, str(locale) if locale else None, func, args),
+        args=(app, tenant, str(locale) if locale else None, func, args, base_url),
         name=f"{THREAD_NAME_PREFIX}-{getattr(func, '__name__', 'job')}",
         daemon=True,
     )
@@ -61,8 +65,9 @@ def submit(func: Callable[..., Any], *args: Any, tenant: TenantRef | None = None
 
 
 def _run_in_thread(app: Flask, tenant: TenantRef, locale: str | None,
-                   func: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    with app.app_context(), tenant_scope(tenant):
+                   func: Callable[..., Any], args: tuple[Any, ...], base_url: str | None = None) -> None:
+    context = app.test_request_context(base_url=base_url) if base_url else app.app_context()
+    with context, tenant_scope(tenant):
         try:
             if locale:
                 # No request here: messages are rendered in the submitter's language.

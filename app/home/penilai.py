@@ -9,7 +9,7 @@ assigned to them. Every query here is a fixed one whatever the team's size
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
@@ -59,6 +59,8 @@ class PenilaiWork:
     evidence: list[tuple[Evidence, Plan]]
     evidence_total: int
     progress: list[MemberProgress]
+    year_period: Period | None = None
+    year_plans: list[Plan] = field(default_factory=list)  # the rated plans of the year (dashboard)
 
     @property
     def has_work(self) -> bool:
@@ -87,7 +89,7 @@ def penilai_work(employee: Employee, today: date, team: list[Employee] | None = 
     evidence, evidence_total = _evidence_to_review(rated, employee.id)
     return PenilaiWork(today.year, sub_period, team, plans_to_agree,
                        _evaluations_due(year_period, year_plans, today), evidence, evidence_total,
-                       _progress(team, year_plans, sub_period))
+                       _progress(team, year_plans, sub_period), year_period, year_plans)
 
 
 def _evaluations_due(year_period: Period | None, plans: list[Plan], today: date) -> list[DueEvaluation]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from app.extensions import db
+from app.home.dashboards import admin_dashboard, optional_url, pegawai_dashboard, penilai_dashboard
 from app.home.pegawai import pegawai_work
 from app.home.penilai import penilai_work
 from app.home.units import unit_progress
@@ -20,6 +21,7 @@ from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 
 bp = tenant_blueprint("home", __name__)
+bp.app_context_processor(lambda: {"optional_url": optional_url})
 
 # Pages of the other appraisal screens the lists link to: (endpoint, parameter).
 # A link is left out when its screen is not installed.
@@ -50,22 +52,27 @@ def index():
     employee = current_user.employee
     context = {"employee": employee, "supervisor": None, "second_supervisor": None, "team": [],
                "today": today, "worklist_link": worklist_link, "work": None, "penilai": None,
-               "to_decide": [], "units": None}
+               "to_decide": [], "units": None, "dashboard": None, "team_dashboard": None,
+               "own_dashboard": None}
     if employee is not None:
         supervisor = hierarchy.supervisor_of(employee, today)
         team = hierarchy.team_of(employee, today)
+        penilai = penilai_work(employee, today, team)
         context.update(
             supervisor=supervisor,
             second_supervisor=hierarchy.supervisor_of(supervisor, today) if supervisor else None,
             team=team,
             follow_ups=complaints.open_follow_ups_for_supervisor(employee),
             work=pegawai_work(employee, today),
-            penilai=penilai_work(employee, today, team),
+            penilai=penilai,
             to_decide=objections_to_decide(employee, today),
+            team_dashboard=penilai_dashboard(penilai) if penilai.team or penilai.year_plans else None,
+            own_dashboard=pegawai_dashboard(employee),
         )
     if current_user.is_admin:
         year = _year_arg(today.year)
         page = db.paginate(select(Unit).where(Unit.active).order_by(Unit.name),
                            per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
-        context.update(units=page, unit_rows=unit_progress(list(page.items), year), year=year)
+        context.update(units=page, unit_rows=unit_progress(list(page.items), year), year=year,
+                       dashboard=admin_dashboard(request.args.get("periode", type=int), today))
     return render_template("home/index.html", **context)

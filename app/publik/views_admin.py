@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app import charts
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
@@ -33,7 +34,7 @@ from app.publik.forms import (
     RespondForm,
     TriageForm,
 )
-from app.publik.ikm import ELEMENTS
+from app.publik.ikm import BANDS, ELEMENTS
 from app.publik.models import Complaint, ComplaintStatus, FollowUpItem, Publication, PublicationKind
 from app.publik.periods import ReportingPeriod
 from app.tenancy import tenant_today
@@ -127,8 +128,13 @@ def ikm_unit(unit_id: int):
     year = period.year
     trend_periods = [ReportingPeriod.calendar_quarter(y, q) for y in (year - 1, year) for q in range(1, 5)]
     trend = surveys.trend(unit.id, trend_periods)
+    trend_chart = charts.trend_chart(
+        [(p.label.replace("Triwulan ", "T"), float(r.index) if r else None) for p, r in trend],
+        _("IKM per triwulan, %(a)d–%(b)d", a=year - 1, b=year), _("IKM"), (25, 100),
+        (*(float(band.lower) for band in BANDS), 100))
     return render_template("publik/admin/ikm_unit.html", unit=unit, period=period, result=result,
-                           trend=trend, elements=ELEMENTS, element_names=ELEMENT_NAMES, quarters=QUARTER_LABELS)
+                           trend_chart=trend_chart, elements=ELEMENTS, element_names=ELEMENT_NAMES,
+                           quarters=QUARTER_LABELS)
 
 
 # --- complaints ---------------------------------------------------------------------------------
