@@ -43,7 +43,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     init_regions(app)
 
-    # 4. Web plumbing: sign-in, CSRF, language, security headers, errors.
+    # 4. Web plumbing: logging, sign-in, CSRF, language, security headers, errors,
+    #    static files and compression.
     from app.auth.web import init_auth
     from app.extensions import csrf
     from app.i18n import init_i18n
@@ -51,8 +52,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     from app.tenancy.web import init_tenancy
     from app.web.errors import init_errors
     from app.web.filters import init_filters
+    from app.web.logs import init_logging
     from app.web.numbers import init_bounded_input
+    from app.web.serving import init_serving
 
+    init_logging(app)  # one short line per failed request, never a query string
     init_bounded_input(app)  # before any route: <int:...> ids and query integers are bounded
     init_tenancy(app)
     csrf.init_app(app)
@@ -60,6 +64,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_i18n(app)
     init_security(app)
     init_errors(app)
+    init_serving(app)  # fingerprinted static files with long cache lifetimes, Brotli/gzip
     init_filters(app)
 
     # 5. Seams: where a lower layer asks and a higher one answers (docs/architecture.md).

@@ -3,6 +3,11 @@
 Domain errors (``app.errors``) raised by a service and not caught by a form
 view (``app.web.forms.perform``) end here: a page for people, an
 ``application/problem+json`` body (RFC 9457) for the API and JSON clients.
+
+An unreachable database is not a bug: wherever it surfaces (a view, the
+tenant lookup, the session loader, or the error page of another failure) the
+answer is the standalone 503 of ``app.web.outage``. Each failed request is
+logged once, in one line; only an unexpected 500 carries its traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +24,15 @@ from werkzeug.exceptions import HTTPException
 from app.errors import DomainError, Stale
 from app.extensions import db
 from app.regions.errors import PluginRuntimeError, RuleSetUnavailable
+from app.web.outage import (
+    OUTAGE_ERRORS,
+    error_class,
+    is_outage,
+    outage_response,
+    release_session,
+    request_id,
+    watch_recovery,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +56,12 @@ def problem(status: int, title: str, detail: str, kind: str | None = None, **ext
 def render_error(status: int, title: str, message: str, kind: str | None = None, **extra):
     if wants_json():
         return problem(status, title, message, kind, **extra)
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+    except Exception as exc:
+        if is_outage(exc):  # base.html needs the database (tenant, user, notifications)
+            return outage_response(exc)
+        raise
 
 
 def _titles() -> dict[int, str]:
@@ -72,6 +91,12 @@ def out_of_range_message() -> str:
 
 
 def init_errors(app: Flask) -> None:
+    for outage_error in OUTAGE_ERRORS:
+        app.register_error_handler(outage_error, outage_response)
+    app.teardown_appcontext(release_session)  # runs before Flask-SQLAlchemy's (registered earlier)
+    with app.app_context():
+        watch_recovery(db.engine)
+
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         return render_error(400, _("Formulir kedaluwarsa"),
@@ -135,13 +160,17 @@ def init_errors(app: Flask) -> None:
             413: _("Berkas yang diunggah melebihi batas ukuran."),
         }
         status = exc.code or 500
+        if status == 500 and is_outage(getattr(exc, "original_exception", None)):
+            return outage_response(exc.original_exception)
         return render_error(status, _titles().get(status, exc.name), messages.get(status, exc.description or ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if is_outage(exc):  # e.g. PendingRollbackError after a lost connection
+            return outage_response(exc)
         if app.config.get("PROPAGATE_UNEXPECTED"):
             raise exc
         db.session.rollback()
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("[%s] %s %s -> 500 %s", request_id(), request.method, request.path, error_class(exc))
         return render_error(500, _("Terjadi kesalahan"),
                             _("Kesalahan tak terduga telah dicatat. Coba lagi; jika berulang, hubungi admin."))
