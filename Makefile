@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.db
 
-.PHONY: install translations translations-update demo serve test lint browser system-packages bench clean
+.PHONY: install translations translations-update demo serve test lint browser system-packages bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ test: install system-packages lint
 
 bench: install system-packages
 	$(BIN)/python -m bench.run
+
+# Mixed traffic against a private PostgreSQL (Debian's postgresql package) restarted halfway;
+# LOADTEST_SECONDS, LOADTEST_CLIENTS, LOADTEST_OUTAGE shorten or stretch it (bench/loadtest.py).
+loadtest: install
+	$(BIN)/python -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) instance/demo.db .pytest_cache

@@ -1,6 +1,7 @@
 """Every model (and the enums of its columns), imported in one place for
 Alembic, the shell and the tests (``from app import models as m``)."""
 
+from app.api.models import ApiToken, IdempotencyRecord
 from app.audit.models import AuditEntry
 from app.auth.models import LoginAttempt, User, UserSession
 from app.imports.models import ImportBatch
@@ -35,6 +36,7 @@ from app.tenancy.models import Tenant
 
 __all__ = [
     "ActingAssignment",
+    "ApiToken",
     "AuditEntry",
     "BundleStatus",
     "DocumentBundle",
@@ -51,6 +53,7 @@ __all__ = [
     "FeedbackMessage",
     "FeedbackSession",
     "FollowUpItem",
+    "IdempotencyRecord",
     "ImportBatch",
     "IndicatorAssignment",
     "LoginAttempt",

@@ -25,7 +25,11 @@ def health():
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.audit_views import bp as audit_bp
+    from app.admin.document_header import bp as document_header_bp
+    from app.admin.document_header import logo_bp as tenant_logo_bp
     from app.admin.views import bp as admin_bp
+    from app.api import init_api
+    from app.api.views_admin import bp as api_tokens_bp
     from app.auth.views import bp as auth_bp
     from app.auth.views import platform_bp as platform_auth_bp
     from app.home.history import riwayat as history_bp
@@ -36,6 +40,9 @@ def register_blueprints(app: Flask) -> None:
     from app.publik.views_admin import bp as publik_admin_bp
     from app.publik.views_public import bp as publik_bp
     from app.publik.views_staff import bp as publik_staff_bp
+    from app.reports.views import bp as reports_bp
+    from app.reports.views_bundles import bp as bundles_bp
+    from app.reports.views_recaps import bp as recaps_bp
     from app.skp.evaluation.views import bp as penilaian_bp
     from app.skp.feedback.views import bp as feedback_bp
     from app.skp.objections.views import keberatan as objections_bp
@@ -51,8 +58,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(document_header_bp)
+    app.register_blueprint(tenant_logo_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(recaps_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(bundles_bp)
     app.register_blueprint(publik_bp)
     app.register_blueprint(publik_admin_bp)
     app.register_blueprint(publik_staff_bp)
@@ -65,3 +77,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(periods_bp)
     app.register_blueprint(skp_bp)
+    app.register_blueprint(api_tokens_bp)
+    init_api(app)  # the JSON API under /api/v1/, its OpenAPI document and reference page

@@ -49,8 +49,11 @@ PARAM_OBJECTS = {
     "complaint_id": lambda w: w.publik["complaint_id"],
     "publication_id": lambda w: w.publik["publication_id"],
     "follow_up_id": lambda w: w.publik["follow_up_id"],
+    "code": lambda w: "ABCDEFGHJKMN",  # a verification code (none issued: the not-found page)
+    "token_id": lambda w: 1,  # an API token (none in this world: the revoke answers 404)
+    "bundle_id": lambda w: 1,  # a document bundle (none in this world: 404)
 }
-NON_OBJECT_PARAMS = {"kind": "pegawai"}
+NON_OBJECT_PARAMS = {"kind": "pegawai", "nip": "198001012005011001"}
 # They end the session the sweep relies on (covered in test_auth.py).
 SKIPPED_ENDPOINTS = {"static", "auth.logout", "platform_auth.logout"}
 HOSTILE_IDS = ["0", "-1", "99999999999999999999", "²", "１"]
@@ -58,7 +61,8 @@ HOSTILE_VALUES = ["", "x" * 100_000, "abc", "-1", "99999999999999999999", "NaN",
                   "0000-00-00", "9999-12-31", "2026-02-30", "a\x00b", "²", "<script>alert(1)</script>"]
 DUPLICATED = object()  # the field sent twice
 # Pages reached only with a query: forms on them are fuzzed too.
-EXTRA_PAGES = ["/{slug}/publik/pengaduan?unit={unit}", "/{slug}/admin/audit/?object_type=employee"]
+EXTRA_PAGES = ["/{slug}/publik/pengaduan?unit={unit}", "/{slug}/admin/audit/?object_type=employee",
+               "/{slug}/admin/rekap/predikat"]
 PLACEHOLDER = 987654321
 
 

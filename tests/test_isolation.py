@@ -16,8 +16,10 @@ from app.auth.models import User
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.tenancy import all_tenants
+from tests.api_support import make_token_id
 from tests.conftest import login, make_cycle
 from tests.publik_support import add_publik_objects
+from tests.reports_support import add_issued_document
 
 ROLES = ["anonymous", "pegawai", "penilai", "atasan", "admin", "operator"]
 
@@ -45,13 +47,17 @@ PARAM_OBJECTS = {
     "complaint_id": lambda b: b.publik["complaint_id"],
     "publication_id": lambda b: b.publik["publication_id"],
     "follow_up_id": lambda b: b.publik["follow_up_id"],
+    "code": lambda b: b.issued_code,  # a verification code of B's issued document
+    "token_id": lambda b: b.token_id,  # an API token of B (the admin's token page)
+    "bundle_id": lambda b: b.bundle_id,  # a document bundle of B
 }
 # URL parameters that name no tenant object (the same for every tenant).
 NON_OBJECT_PARAMS = {"kind": "pegawai"}
 # Reachable without signing in.
 PUBLIC_ENDPOINTS = {"static", "site.landing", "site.health", "auth.login", "platform_auth.login",
                     "publik.transparency_page", "publik.download", "publik.survey_units", "publik.survey",
-                    "publik.survey_thanks", "publik.complaint_new", "publik.complaint_sent", "publik.track"}
+                    "publik.survey_thanks", "publik.complaint_new", "publik.complaint_sent", "publik.track",
+                    "reports.verify"}
 # They end the session the loop relies on; covered in test_auth.py.
 SKIPPED_ENDPOINTS = {"auth.logout", "platform_auth.logout"}
 # B's organisation data carries "Beta "; B's name may appear only where every
@@ -74,10 +80,23 @@ def _add_import_batch(tenant_slug: str) -> int:
         return batch.id
 
 
+def _add_bundle(org) -> int:
+    from app.reports.models import DocumentBundle
+    from app.tenancy import tenant_scope
+
+    with tenant_scope(org.tenant):
+        bundle = DocumentBundle(kind="skp", total=0)
+        db.session.add(bundle)
+        db.session.commit()
+        return bundle.id
+
+
 def _routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIPPED_ENDPOINTS or rule.endpoint == "static":
             continue
+        if rule.rule.startswith("/api/"):
+            continue  # token-authenticated, not session: tests/test_api_isolation.py
         for method in sorted(rule.methods & {"GET", "POST"}):
             yield rule, method
 
@@ -113,6 +132,9 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
         b.batch_id = _add_import_batch("kota-b")
         b.cycle = make_cycle(b)
         b.publik = add_publik_objects(b)
+        b.issued_code = add_issued_document(b)
+        b.token_id = make_token_id(b)
+        b.bundle_id = _add_bundle(b)
         before = _b_snapshot()
         db.session.remove()
     # Reach the views themselves: CSRF has its own test (test_auth.py).
@@ -128,7 +150,7 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
     for rule, method in _routes(app):
         url = _build(rule, "kota-a", b)
         response = client.open(url, method=method, data={})
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", "replace")  # downloads (XLSX, PDF) are bytes
         status = response.status_code
         has_object = any(arg != "tenant_slug" and arg not in NON_OBJECT_PARAMS for arg in rule.arguments)
         markers = B_DATA_MARKERS + (B_NAME_MARKERS if "tenant_slug" in rule.arguments else ())
@@ -159,6 +181,9 @@ def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkey
         b.batch_id = _add_import_batch("kota-b")
         b.cycle = make_cycle(b)
         b.publik = add_publik_objects(b)
+        b.issued_code = add_issued_document(b)
+        b.token_id = make_token_id(b)
+        b.bundle_id = _add_bundle(b)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     client = app.test_client()
     login(client, "kota-a", "admin")

@@ -20,7 +20,7 @@ from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
 from app.periods.services import open_year
 from app.skp.planning import services as planning
-from app.tenancy import tenant_scope
+from app.tenancy import tenant_scope, tenant_today
 from tests.conftest import PASSWORD, csrf_token, login, make_org, make_tenant
 
 OPEN_YEAR = date.today().year + 1  # plans still editable
@@ -619,7 +619,7 @@ def test_lock_plans_now(app, org):
     admin = _as(app, "admin")
     token = csrf_token(admin, "/kota-a/admin/periode/")
     assert admin.post(f"/kota-a/admin/periode/{period_id}/kunci", data={"csrf_token": token}).status_code == 302
-    assert _in(app, org, lambda: db.session.get(Period, period_id).plans_lock_on) == date.today()
+    assert _in(app, org, lambda: db.session.get(Period, period_id).plans_lock_on) == _in(app, org, tenant_today)  # the tenant's date (Jakarta), not the host's
     assert "period.lock" in _audit_actions(app, org)
     assert _submit(app, org, plan_id).status_code == 403
 

@@ -40,8 +40,11 @@ OBJECT_TYPE_LABELS = {
     "evaluation": _l("Penilaian"),
     "objection": _l("Keberatan"),
     "objection_file": _l("Lampiran keberatan"),
+    "issued_document": _l("Dokumen terbit"),
+    "document_bundle": _l("Berkas ZIP dokumen"),
     "training": _l("Pelatihan"),
     "import": _l("Impor data"),
+    "api_token": _l("Token API"),
 }
 
 # What each action says, as a sentence: who did what to which object. Every
@@ -62,6 +65,7 @@ ACTION_SENTENCES = {
     "employee.update": _l("%(actor)s mengubah data pegawai %(name)s"),
     "employee.deactivate": _l("%(actor)s menonaktifkan pegawai %(name)s"),
     "employee.reactivate": _l("%(actor)s mengaktifkan kembali pegawai %(name)s"),
+    "employee.rank_change": _l("%(actor)s mengubah pangkat/golongan pegawai %(name)s"),
     "acting_assignment.create": _l("%(actor)s menunjuk Plt/Plh %(name)s"),
     "user.create": _l("%(actor)s membuat akun %(name)s"),
     "user.update": _l("%(actor)s mengubah akun %(name)s"),
@@ -72,6 +76,11 @@ ACTION_SENTENCES = {
     "user.two_factor_disable": _l("%(actor)s mematikan verifikasi dua langkah akun %(name)s"),
     "user.recovery_code_used": _l("%(actor)s masuk dengan kode pemulihan akun %(name)s"),
     "tenant.two_factor_rule": _l("%(actor)s mengubah aturan verifikasi dua langkah instansi %(name)s"),
+    "tenant.signing_key": _l("%(actor)s mengubah sertifikat tanda tangan elektronik instansi %(name)s"),
+    "document.issued": _l("%(actor)s menerbitkan dokumen %(name)s"),
+    "tenant.document_place": _l("%(actor)s mengubah tempat penandatanganan dokumen instansi %(name)s"),
+    "tenant.logo_upload": _l("%(actor)s mengunggah logo dokumen instansi %(name)s"),
+    "tenant.logo_remove": _l("%(actor)s menghapus logo dokumen instansi %(name)s"),
     "import.apply": _l("%(actor)s menerapkan impor data %(name)s"),
     "period.open": _l("%(actor)s membuka periode %(name)s"),
     "period.update": _l("%(actor)s mengubah periode %(name)s"),
@@ -118,6 +127,9 @@ ACTION_SENTENCES = {
     "training_course.update": _l("%(actor)s mengubah pelatihan %(name)s di katalog"),
     "training_course.activate": _l("%(actor)s mengaktifkan pelatihan %(name)s di katalog"),
     "training_course.deactivate": _l("%(actor)s menonaktifkan pelatihan %(name)s di katalog"),
+    "bundle.requested": _l("%(actor)s meminta berkas ZIP dokumen %(name)s"),
+    "api_token.create": _l("%(actor)s membuat token API %(name)s"),
+    "api_token.revoke": _l("%(actor)s mencabut token API %(name)s"),
 }
 
 # For an action without a sentence of its own: its verb, with the object's kind.
@@ -137,6 +149,10 @@ ACTOR_LABELS = {
 }
 
 FIELD_LABELS = {
+    "total": _l("Jumlah"),
+    "processed": _l("Selesai diproses"),
+    "error": _l("Kesalahan"),
+    "requested_by_id": _l("Diminta oleh"),
     "active": _l("Aktif"),
     "code": _l("Kode"),
     "decree": _l("Surat"),
@@ -285,6 +301,27 @@ FIELD_LABELS = {
     "create": _l("Ditambahkan"),
     "update": _l("Diubah"),
     "totp_enabled_at": _l("Verifikasi dua langkah aktif sejak"),
+    # API tokens
+    "prefix": _l("Awalan token"),
+    "scopes": _l("Cakupan"),
+    "expires_at": _l("Berlaku sampai"),
+    "revoked_at": _l("Dicabut pada"),
+    # issued documents (the verification register)
+    "period_label": _l("Periode"),
+    "issued_by_id": _l("Diterbitkan oleh"),
+    "issued_at": _l("Diterbitkan pada"),
+    "sha256": _l("Sidik jari SHA-256"),
+    "signed": _l("Ditandatangani secara elektronik"),
+    "signing_certificate": _l("Sertifikat tanda tangan elektronik"),
+    # pangkat/golongan, jenjang and the document header
+    "rank_code": _l("Pangkat/golongan"),
+    "rank_tmt": _l("TMT pangkat/golongan"),
+    "tmt": _l("TMT"),
+    "recorded_at": _l("Dicatat pada"),
+    "grade": _l("Jenjang"),
+    "letterhead": _l("Kop dokumen"),
+    "document_place": _l("Tempat penandatanganan"),
+    "logo": _l("Logo"),
 }
 
 # Machine fields (JSON blobs, stored calculations): said in words, never dumped.
@@ -305,6 +342,8 @@ def object_type_label(code: str):
 def actor_label(label: str) -> str:
     if label.startswith("platform:"):
         return str(_l("operator platform %(name)s", name=label.removeprefix("platform:")))
+    if label.startswith("api:"):  # a system calling the API with a token (app.api.writes)
+        return str(_l("sistem dengan token API %(name)s", name=label.removeprefix("api:")))
     return str(ACTOR_LABELS.get(label, label))
 
 

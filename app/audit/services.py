@@ -65,7 +65,7 @@ from app.tenancy.models import Tenant
 LOCK_NAMESPACE = 0x4B41  # "KA": Kinerja audit
 
 # Column names that must never reach the trail (matched on underscore-separated words).
-SECRET_NAME = re.compile(r"(^|_)(password|passwd|secret|token|salt|hash|key)(_|$)", re.IGNORECASE)
+SECRET_NAME = re.compile(r"(^|_)(password|passwd|passphrase|secret|token|salt|hash|key)(_|$)", re.IGNORECASE)
 # Bookkeeping that changes without anyone deciding anything.
 NOT_AUDITED = frozenset({"id", "tenant_id", "version", "created_at", "last_login_at", "last_seen_at",
                          "updated_at"})  # bookkeeping: changes with every save

@@ -1,12 +1,14 @@
-"""Command line: ``flask tenants …``, ``flask demo …``, ``flask regions …``."""
+"""Command line: ``flask tenants …``, ``flask demo …``, ``flask regions …``, ``flask documents …``."""
 
 from flask import Flask
 
 from app.cli.accounts import accounts
 from app.cli.audit import audit_cli
 from app.cli.demo import demo
+from app.cli.documents import documents
 from app.cli.regions import regions_cli
 from app.cli.tenants import tenants
+from app.cli.tokens import tokens_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -15,3 +17,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo)
     app.cli.add_command(regions_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(documents)
