@@ -73,7 +73,12 @@ def test_admin_sees_element_scores_and_the_trend(app, web):
     q1 = admin.get(f"/kota-a/admin/publik/ikm?tahun={year}&triwulan=1").get_data(as_text=True)
     assert "80.56" in q1 and "B · Baik" in q1 and "3.50" in q1
     detail = admin.get(f"/kota-a/admin/publik/ikm/{a.unit_id}?tahun={year}&triwulan=0").get_data(as_text=True)
-    assert "<svg" in detail and "<path" in detail  # the trend line across quarters
+    # the trend line across quarters, as an SVG image (app.charts) with its numbers beside it
+    import base64
+    import re
+    image = re.search(r'<figure class="chart"><img src="data:image/svg\+xml;base64,([^"]+)"', detail)
+    svg = base64.b64decode(image.group(1)).decode()
+    assert svg.startswith("<svg") and "<path" in svg
     # The year, by hand: answers add up to 29 + 29 + 36 = 94 over 3 × 9; 25 × 94 / 27 = 87.037… → 87.04.
     assert "87.04" in detail and "B · Baik" in detail
 
