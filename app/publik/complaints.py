@@ -39,6 +39,7 @@ from app.publik.models import (
 from app.publik.periods import ReportingPeriod
 from app.regions import inputs
 from app.tenancy import tenant_rules, tenant_today, utc_now
+from app.webhooks import services as webhooks
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -129,6 +130,9 @@ def file_complaint(data: ComplaintData, received_on: date,
     complaint.events.append(ComplaintEvent(status=ComplaintStatus.DITERIMA))
     db.session.add(complaint)
     abuse.record_submission("complaint")
+    db.session.flush()  # its id, for the webhook
+    webhooks.emit("complaint.received", {"complaint_id": complaint.id, "tracking_code": complaint.tracking_code,
+                                         "unit_id": complaint.unit_id, "category": complaint.category.value})
     return FilingOutcome.SAVED, complaint
 
 

@@ -49,6 +49,7 @@ from app.skp.objections.access import can_decide_objection, can_lodge_objection
 from app.skp.objections.models import Objection, ObjectionStatus
 from app.skp.planning.access import atasan_of
 from app.tenancy import tenant_rules, tenant_today, utc_now
+from app.webhooks import services as webhooks
 
 DEFAULT_DECISION_DAYS = 14
 
@@ -257,6 +258,9 @@ def decide(user: User, objection: Objection, outcome: ObjectionStatus | str, rea
     objection.decider_id = user.employee_id
     audit.record("objection.decide", objection, before_objection, reason=reasons,
                  employee_id=evaluation.plan.employee_id)
+    webhooks.emit("objection.decided", {
+        "objection_id": objection.id, "evaluation_id": evaluation.id, "employee_id": evaluation.plan.employee_id,
+        "outcome": outcome.value, "predikat_code": evaluation.predikat_code})
     def message() -> str:
         if outcome is ObjectionStatus.CHANGED:
             return _("Keberatan Anda atas penilaian %(period)s dikabulkan: predikat diubah menjadi %(predikat)s.",

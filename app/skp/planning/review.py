@@ -20,6 +20,7 @@ from app.skp.planning.access import can_reassign_penilai, is_owner, is_penilai, 
 from app.skp.planning.guards import audit_child, check_editable, check_version, require, touch
 from app.skp.planning.models import Plan, PlanStatus, ResultKind
 from app.tenancy import utc_now
+from app.webhooks import services as webhooks
 
 
 def _notify(employee_id: int | None, kind: str, plan: Plan, message_for) -> None:
@@ -87,6 +88,7 @@ def agree(user: User, plan: Plan, version: int | None, expectations: Mapping[int
     plan.agreed_at = utc_now()
     plan.agreed_by_id = user.id
     audit.record("plan.agree", plan, before)
+    webhooks.emit("plan.agreed", {"plan_id": plan.id, "employee_id": plan.employee_id, "period_id": plan.period_id})
     year = plan.period.year
     _notify(plan.employee_id, "plan.agreed", plan,
             lambda: _("SKP %(year)d Anda telah disetujui pejabat penilai.", year=year))
