@@ -73,6 +73,8 @@ class EmployeeForm(VersionedForm):
     rank_code = SelectField(_l("Pangkat/golongan"), validate_choice=False,
                             description=_l("PNS: golongan ruang I/a–IV/e; PPPK: golongan I–XVII."))
     rank_tmt = DateField(_l("TMT pangkat/golongan"), validators=[Optional()])
+    siasn_id = StringField(_l("ID SIASN (PNS ID)"), validators=[Optional(), Length(max=64)],
+                           description=_l("ID pegawai di SIASN BKN, dipakai untuk kirim hasil kinerja ke SIASN."))
 
 
 class UserForm(VersionedForm):

@@ -238,7 +238,7 @@ def employee_form(employee_id: int | None = None):
                 services.check_version(employee, form.version_number)
             saved = services.save_employee(services.EmployeeData(
                 form.nip.data, form.name.data, form.sex.data, form.employee_type.data,
-                form.position_id.data, form.email.data), employee)
+                form.position_id.data, form.email.data, siasn_id=form.siasn_id.data or ""), employee)
             people.change_rank(saved, form.rank_code.data, form.rank_tmt.data)
             return saved
         done = perform(form, save, success=_("Data pegawai disimpan."), redirect_to=url_for("admin.employees"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from datetime import date
 
 from app.org import letterhead, people, services
@@ -131,9 +132,18 @@ def assign_ranks(employees: list[Employee], slug: str) -> None:
             assign_rank(employee, rng, today)
 
 
+def assign_siasn_ids(employees: list[Employee]) -> None:
+    """A SIASN id for everyone (BKN's ids are 32 hex characters), derived from the NIP so the
+    demo's final results are ready to send to SIASN (a fake one: no credentials are set)."""
+    for employee in employees:
+        if employee.siasn_id is None:
+            employee.siasn_id = uuid.uuid5(uuid.NAMESPACE_OID, f"kinerja-demo-siasn:{employee.nip}").hex.upper()
+
+
 def dress_for_documents(units: list[Unit], positions: list[Position], employees: list[Employee], slug: str) -> None:
     """Everything above, for a freshly built organisation."""
     set_letterheads(units)
     set_grades(positions)
     assign_ranks(employees, slug)
+    assign_siasn_ids(employees)
     set_place()

@@ -175,6 +175,21 @@ class EmployeeData:
     employee_type: str
     position_id: int | None = None
     email: str | None = None
+    # None leaves the stored SIASN id as it is; "" clears it.
+    siasn_id: str | None = None
+
+
+SIASN_ID_MAX = 64
+
+
+def clean_siasn_id(value: str | None) -> str | None:
+    """The SIASN PNS id as stored: up to 64 characters, no spaces; empty is none."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > SIASN_ID_MAX or any(ch.isspace() for ch in value):
+        raise Invalid(_l("ID SIASN paling banyak 64 karakter, tanpa spasi."), "siasn_id")
+    return value
 
 
 def validate_employee_nip(nip: str, employee_type: str, sex: str) -> str:
@@ -213,6 +228,8 @@ def save_employee(data: EmployeeData, employee: Employee | None = None) -> Emplo
         employee.nip, employee.name = nip, data.name.strip()
         employee.sex, employee.employee_type = Sex(data.sex), EmployeeType(data.employee_type)
         employee.position, employee.email = position, (data.email or None)
+        if data.siasn_id is not None:
+            employee.siasn_id = clean_siasn_id(data.siasn_id)
         db.session.add(employee)
     audit.record("employee.create" if before is None else "employee.update", employee, before)
     return employee
