@@ -1,87 +1,223 @@
-"""Benchmarks: admin list pages as the tenant grows.
+"""`make bench`: the key pages against a bare Flask app, both under gunicorn.conf.py.
 
-Prints, per page and tenant size, the median time of a request and the number
-of SQL statements it ran. The statement count must not grow with the rows.
+Builds (or reuses) tenants of 100 and 10,000 employees (bench/tenant.py),
+serves the app and a one-route Flask app (bench/bare.py) with the project's
+gunicorn.conf.py on free ports, and drives both with Debian's ``wrk``,
+interleaved page by page (the bare app right before each page, so machine load
+hits both alike). Per page and tenant size it prints the app's and the bare
+app's requests per second and their ratio, the app's p50/p99 latency and the
+SQL statements one request runs (counted in-process through the test client).
+Printed figures, never asserts.
 
-    make bench                       # SQLite in a temporary file
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make bench
+    make bench                                               # SQLite in instance/bench.db
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make bench   # a kinerja_bench database
+    BENCH_SECONDS=1 BENCH_SIZES=100 make bench               # a quick run
+
+Settings: BENCH_SIZES (100,10000), BENCH_SECONDS per wrk run (3),
+BENCH_CONNECTIONS (8), BENCH_FRESH=1 rebuilds the database, BENCH_PAGES a
+comma-separated filter on page names.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
+import requests
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select
+from sqlalchemy import create_engine, event, make_url, pool, text
+from sqlalchemy.exc import ProgrammingError
 
 from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db
-from app.org.models import Employee, Position, Unit
-from app.platform.services import TenantSpec, onboard
-from app.tenancy import tenant_scope
+from bench.private_postgres import free_port
+from bench.tenant import PASSWORD, Built, build
+from bench.wrk import CSRF, Result, wrk
 
-SIZES = (100, 1000, 10000)
-PAGES = ("/bench/admin/pegawai", "/bench/admin/pegawai?q=pratama", "/bench/admin/pegawai?q=000000000000001",
-         "/bench/admin/jabatan", "/bench/admin/unit")
-PASSWORD = "Bench-Sandi-2026"  # noqa: S105 - throw-away database
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SIZES = tuple(int(s) for s in os.environ.get("BENCH_SIZES", "100,10000").split(","))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+SECRET_KEY = "bench-" + "k" * 40  # noqa: S105 - throw-away server
 
 
-def _grow_to(tenant, size: int) -> None:
-    with tenant_scope(tenant):
-        have = db.session.scalar(select(db.func.count()).select_from(Employee))
-        unit = db.session.scalar(select(Unit).limit(1))
-        if unit is None:
-            unit = Unit(code="BENCH", name="Dinas Bench")
-            db.session.add(unit)
-            db.session.flush()
-            for i in range(50):
-                db.session.add(Position(code=f"P{i}", name=f"Jabatan {i}", kind="pelaksana", unit_id=unit.id))
-            db.session.flush()
-        positions = db.session.scalars(select(Position.id)).all()
-        # Benchmark rows only need distinct NIPs, not valid ones: bulk insert,
-        # bypassing the form rules, keeps set-up fast.
-        rows = [
-            {"tenant_id": tenant.id, "nip": f"{i:018d}", "name": f"Pegawai {i} {'Pratama' if i % 7 == 0 else 'Lestari'}",
-             "sex": "L" if i % 2 == 0 else "P", "employee_type": "PNS",
-             "position_id": positions[i % len(positions)], "active": True, "version": 1}
-            for i in range(have, size)
-        ]
-        if rows:
-            db.session.execute(insert(Employee), rows)
-        db.session.commit()
+def pages(built: Built) -> list[tuple[str, str | None, str]]:
+    """(name, role signed in or None, path) of every key page of one tenant."""
+    s = f"/{built.slug}"
+    return [
+        ("home pegawai", "pegawai", f"{s}/"), ("home penilai", "penilai", f"{s}/"),
+        ("home atasan", "atasan", f"{s}/"), ("home admin", "admin", f"{s}/"),
+        ("plan", "pegawai", f"{s}/skp/{built.plan_id}"),
+        ("evaluation", "penilai", f"{s}/penilaian/{built.evaluation_id}"),
+        ("evaluation list", "penilai", f"{s}/penilaian/"),
+        ("employee list", "admin", f"{s}/admin/pegawai"),
+        ("employee search", "admin", f"{s}/admin/pegawai?q=pratama"),
+        ("employee list p.5", "admin", f"{s}/admin/pegawai?page=5"),
+        ("recap page", "admin", f"{s}/admin/rekap/pegawai"),
+        ("public page", None, f"{s}/publik/"), ("login page", None, f"{s}/login"),
+        ("API employees", "api", "/api/v1/employees"),
+    ]
+
+
+def database_url() -> tuple[str, bool]:
+    """The benchmark's database: its own PostgreSQL database, or instance/bench.db. (url, fresh?)"""
+    fresh = os.environ.get("BENCH_FRESH") == "1"
+    url = os.environ.get("DATABASE_URL")
+    if url and normalise_database_url(url).startswith("postgresql"):
+        url = normalise_database_url(url)
+        server = create_engine(url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            with server.connect() as conn:
+                exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'kinerja_bench'"))
+                if fresh and exists:
+                    conn.execute(text('DROP DATABASE "kinerja_bench" WITH (FORCE)'))
+                if fresh or not exists:
+                    conn.execute(text('CREATE DATABASE "kinerja_bench"'))
+                    fresh = True
+        except ProgrammingError:
+            return url, fresh  # no CREATEDB right: the given database
+        finally:
+            server.dispose()
+        return make_url(url).set(database="kinerja_bench").render_as_string(hide_password=False), fresh
+    path = ROOT / "instance" / "bench.db"
+    path.parent.mkdir(exist_ok=True)
+    if fresh or not path.exists():
+        path.unlink(missing_ok=True)
+        fresh = True
+    return f"sqlite:///{path}", fresh
+
+
+def prepare(database: str) -> tuple[list[Built], dict[str, str]]:
+    from app.api import tokens as api_tokens
+    from app.tenancy import tenant_scope
+    from app.tenancy.models import Tenant
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database})
+    built, secrets = [], {}
+    with app.app_context():
+        upgrade()
+        for size in SIZES:
+            start = time.perf_counter()
+            tenant = build(f"bench-{size}", size)
+            built.append(tenant)
+            print(f"tenant {tenant.slug}: {tenant.employees} employees ready in {time.perf_counter() - start:.1f} s",
+                  flush=True)
+            with tenant_scope(db.session.scalar(db.select(Tenant).where(Tenant.slug == tenant.slug))):
+                secrets[tenant.slug] = api_tokens.create_token("bench", ["org:read"]).secret
+                db.session.commit()
+    if make_url(database).get_backend_name() == "postgresql":
+        # As autovacuum would soon after a bulk load; as the tables' owner (the app's role may not).
+        owner = create_engine(database, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+        with owner.connect() as conn:
+            conn.execute(text("ANALYZE"))
+        owner.dispose()
+    return built, secrets
+
+
+def count_statements(database: str, built: Built, secret: str) -> dict[str, int]:
+    """Statements per request of every page, through the test client (after one warm-up request)."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    clients: dict[str | None, object] = {}
+    answer = {}
+    for name, role, path in pages(built):
+        if role not in clients:
+            clients[role] = app.test_client()
+            if role not in (None, "api"):
+                clients[role].post(f"/{built.slug}/login", data={"username": role, "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {secret}"} if role == "api" else {}
+        clients[role].get(path, headers=headers)
+        seen.clear()
+        status = clients[role].get(path, headers=headers).status_code
+        answer[name] = len(seen) if status == 200 else -status
+    return answer
+
+
+def serve(module: str, env: dict, log_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", module], cwd=ROOT,
+        env={**env, "PORT": str(port), "GUNICORN_CONTROL_SOCKET": "off"},
+        stdout=subprocess.DEVNULL, stderr=(log_dir / f"{module}.log").open("w"))
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            requests.get(base + "/", timeout=2)
+            return server, base
+        except requests.RequestException:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit(f"gunicorn {module} did not start; see {log_dir}")
+
+
+def cookie_for(base: str, slug: str, role: str) -> str:
+    """Signs in through the real form and answers the Cookie header of the session."""
+    http = requests.Session()
+    html = http.get(f"{base}/{slug}/login", timeout=10).text
+    match = CSRF.search(html)
+    http.post(f"{base}/{slug}/login", timeout=10, allow_redirects=False,
+              data={"username": role, "password": PASSWORD, "csrf_token": (match.group(1) or match.group(2))
+                    if match else ""})
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+def measure(base: str, bare: str, built: Built, secret: str, statements: dict[str, int]) -> list[tuple]:
+    rows = []
+    cookies = {role: cookie_for(base, built.slug, role) for role in ("pegawai", "penilai", "atasan", "admin")}
+    only = [p for p in os.environ.get("BENCH_PAGES", "").split(",") if p]
+    for name, role, path in pages(built):
+        if only and not any(o in name for o in only):
+            continue
+        headers = {"Cookie": cookies[role]} if role in cookies else {}
+        if role == "api":
+            headers = {"Authorization": f"Bearer {secret}"}
+        reference = wrk(f"{bare}/", {}, SECONDS, CONNECTIONS)
+        result = wrk(base + path, headers, SECONDS, CONNECTIONS)
+        rows.append((built.employees, name, reference, result, statements.get(name, 0)))
+        print_row(*rows[-1])
+    return rows
+
+
+def print_row(size: int, name: str, reference: Result, result: Result, statements: int) -> None:
+    ratio = result.rps / reference.rps if reference.rps else 0.0
+    flag = "" if not result.errors else f"  ({result.errors} non-2xx/3xx or errors)"
+    print(f"{size:>9} {name:<18} {result.rps:>9.1f} {reference.rps:>9.1f} {ratio:>7.3f} {result.p50_ms:>8.1f} "
+          f"{result.p99_ms:>8.1f} {statements:>5}{flag}", flush=True)
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL")
-    tmp = tempfile.TemporaryDirectory()
-    database = normalise_database_url(url) if url else f"sqlite:///{tmp.name}/bench.db"
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database, "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        upgrade()
-        tenant, _ = onboard(TenantSpec(slug="bench", name="Kota Bench", level="kota", province="Bench",
-                                       rule_set="nasional", admin_password=PASSWORD))
-        client = app.test_client()
-        client.post("/bench/login", data={"username": "admin", "password": PASSWORD})
-        statements: list[str] = []
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        print(f"database: {db.engine.dialect.name}")
-        print(f"{'employees':>9}  {'page':<36} {'median ms':>9} {'statements':>10}")
-        for size in SIZES:
-            _grow_to(tenant, size)
-            for path in PAGES:
-                timings = []
-                for _ in range(5):
-                    statements.clear()
-                    start = time.perf_counter()
-                    response = client.get(path)
-                    timings.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200, (path, response.status_code)
-                print(f"{size:>9}  {path:<36} {statistics.median(timings):>9.1f} {len(statements):>10}")
-    tmp.cleanup()
+    database, fresh = database_url()
+    print(f"database: {make_url(database).get_backend_name()} ({'built' if fresh else 'reused'}); "
+          f"wrk {CONNECTIONS} connections, {SECONDS:g} s per run; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores", flush=True)
+    built, secrets = prepare(database)
+    counts = {b.slug: count_statements(database, b, secrets[b.slug]) for b in built}
+    env = {**os.environ, "DATABASE_URL": database, "SECRET_KEY": SECRET_KEY}
+    env.pop("KINERJA_ENV", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        app_server, base = serve("bench.app_wsgi:app", env, Path(tmp))
+        bare_server, bare = serve("bench.bare:app", env, Path(tmp))
+        try:
+            print(f"{'employees':>9} {'page':<18} {'app r/s':>9} {'bare r/s':>9} {'ratio':>7} {'p50 ms':>8} "
+                  f"{'p99 ms':>8} {'SQL':>5}")
+            for _name, role, path in pages(built[0]):  # every worker renders every page once first
+                wrk(base + path, {"Cookie": cookie_for(base, built[0].slug, role)} if role not in (None, "api")
+                    else {}, 1, CONNECTIONS)
+            for b in built:
+                measure(base, bare, b, secrets[b.slug], counts[b.slug])
+        finally:
+            for server in (app_server, bare_server):
+                server.terminate()
+                server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.extensions import db
-from app.org.hierarchy import positions_led_by
-from app.org.models import Employee, Position
+from app.org.hierarchy import team_ids
+from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
-from app.skp.planning.access import is_penilai
 from app.skp.planning.models import Plan, PlanStatus
 
 
@@ -27,23 +26,22 @@ class DueRow:
 def due_for(user: User, year: int) -> list[DueRow]:
     """The penilai's team × periods of ``year``: agreed plans the user rates, with their evaluations.
 
-    Candidates come from one query (plans whose position reports to a position
-    the user leads, or assigned to the user by the admin); each is confirmed
-    with the same rule the permissions use."""
+    The plans are those ``is_penilai`` allows, found set-wise: the team from the
+    organisation chart (``team_ids``, the exact inverse of ``supervisor_of``)
+    unless the admin assigned another penilai, and any plan assigned to the user
+    — a fixed number of queries however large the team."""
     me = db.session.get(Employee, user.employee_id) if user.employee_id else None
     if me is None:
         return []
-    led = positions_led_by(me)
-    plans = db.session.scalars(
+    team = team_ids(me)
+    mine = db.session.scalars(
         select(Plan).join(Period, Plan.period_id == Period.id)
-        .join(Employee, Plan.employee_id == Employee.id)
-        .outerjoin(Position, Employee.position_id == Position.id)
         .where(Period.year == year, Plan.status == PlanStatus.AGREED, Plan.employee_id != me.id,
-               or_(Plan.assigned_penilai_id == me.id, Position.reports_to_id.in_(led or [-1])))
+               or_(Plan.assigned_penilai_id == me.id,
+                   and_(Plan.assigned_penilai_id.is_(None), Plan.employee_id.in_(team or [-1]))))
         .options(joinedload(Plan.employee).joinedload(Employee.position),
                  joinedload(Plan.assigned_penilai), joinedload(Plan.period).selectinload(Period.children))
     ).unique().all()
-    mine = [p for p in plans if is_penilai(user, p)]
     evaluations = {(e.plan_id, e.period_id): e for e in db.session.scalars(
         select(Evaluation).where(Evaluation.plan_id.in_([p.id for p in mine])))} if mine else {}
     rows = []
