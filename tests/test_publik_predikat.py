@@ -169,7 +169,8 @@ def test_the_admin_publishes_the_distribution_with_suppression(app, evaluated):
 
 def test_a_group_below_the_threshold_is_hidden_and_shown_above_it(app, evaluated):
     admin = _admin(app)
-    admin.post("/kota-a/admin/publik/publikasi/pengaturan", data={"atur-min_group_size": "3"})
+    admin.post("/kota-a/admin/publik/publikasi/pengaturan",
+               data={"atur-min_group_size": "3", "atur-contact_retention_days": "365"})
     _publish(admin, "kota-a", "predikat")
     with app.app_context(), all_tenants("test"):
         table = db.session.scalar(select(Publication)).data["table"]

@@ -200,3 +200,6 @@ class PublikSettingsForm(Form):
     min_group_size = IntegerField(_l("Ukuran kelompok terkecil yang ditampilkan"), validators=[
         InputRequired(), NumberRange(min=2, max=50)],
         description=_l("Kelompok yang lebih kecil ditampilkan sebagai \"<n\" di halaman publik."))
+    contact_retention_days = IntegerField(_l("Masa simpan kontak pelapor (hari)"), validators=[
+        InputRequired(), NumberRange(min=30, max=3650)],
+        description=_l("Kontak pelapor pada pengaduan yang sudah selesai lebih lama dari ini dihapus otomatis."))

@@ -245,6 +245,9 @@ class PublikSettings(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Groups smaller than this are shown as "<n>" on public pages.
     min_group_size: Mapped[int] = mapped_column(default=5)
+    # Citizens' contact details on complaints closed longer ago than this are
+    # blanked by ``flask publik apply-retention`` (app/portability/retention.py).
+    contact_retention_days: Mapped[int] = mapped_column(default=365, server_default="365")
 
 
 class PublicSubmission(TenantScoped, db.Model):

@@ -241,7 +241,8 @@ def publications():
     form = PublishForm(prefix="terbit")
     if request.method == "GET" and form.year.data is None:
         form.year.data = tenant_today().year
-    settings_form = PublikSettingsForm(prefix="atur", min_group_size=transparency.min_group_size())
+    settings_form = PublikSettingsForm(prefix="atur", min_group_size=transparency.min_group_size(),
+                                       contact_retention_days=transparency.settings().contact_retention_days)
     if request.method == "POST" and form.validate_on_submit():
         done = perform(form, lambda: transparency.publish(PublicationKind(form.kind.data), form.year.data,
                                                           form.quarter.data, current_user.id),
@@ -261,10 +262,11 @@ def publication_settings():
     form = PublikSettingsForm(prefix="atur")
     if form.validate_on_submit():
         transparency.settings().min_group_size = form.min_group_size.data
+        transparency.settings().contact_retention_days = form.contact_retention_days.data
         db.session.commit()
         flash(_("Pengaturan disimpan. Berlaku untuk terbitan berikutnya."), "success")
     else:
-        flash(_("Ukuran kelompok harus antara 2 dan 50."), "error")
+        flash(_("Ukuran kelompok harus antara 2 dan 50, masa simpan kontak antara 30 dan 3650 hari."), "error")
     return redirect(url_for("publik_admin.publications"))
 
 
