@@ -303,36 +303,48 @@ def test_apply_checks_again_and_writes_nothing_if_the_data_changed(app, client, 
     assert _count(app, Employee) == before  # not even the good first row
 
 
-@pytest.mark.parametrize(("failure", "status"), [
-    (lambda: Invalid("Jabatan tidak ditemukan.", "position_id"), ImportStatus.REJECTED),
-    (lambda: RuntimeError("database went away"), ImportStatus.FAILED),
-])
-def test_a_failure_while_writing_leaves_nothing_half_written(app, client, bare_tenants, monkeypatch,
-                                                             failure, status):
-    from app.org import services
+def test_a_failure_while_writing_leaves_nothing_half_written(app, client, bare_tenants, monkeypatch):
+    from app.imports import bulk
 
     _admin(client)
     before = _count(app, Employee)
     content = _csv(EMPLOYEE_HEADER, f"{RIZKY},Rizky Pratama,L,PNS,,", f"{DEWI},Dewi Lestari,P,PNS,,")
     batch_id = _uploaded_batch_id(_upload(client, "employees", "pegawai.csv", content))
-    save_employee, calls = services.save_employee, []
+    calls = []
 
-    def second_row_fails(data, employee=None):
-        calls.append(data.nip)
-        if len(calls) == 2:
-            raise failure()
-        return save_employee(data, employee)
+    def audit_fails(session, entries, tenant_id=None):  # noqa: ARG001 - the rows are inserted by now
+        calls.append(len(list(entries)))
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "save_employee", second_row_fails)
+    monkeypatch.setattr(bulk, "record_many", audit_fails)
     _confirm(client, batch_id)
     batch = _batch(app, batch_id)
-    assert calls == [RIZKY, DEWI]
-    assert batch.status == status
-    if status == ImportStatus.REJECTED:
-        assert batch.errors == [{"line": 3, "field": "kode_jabatan", "message": "Jabatan tidak ditemukan."}]
-    else:
-        assert "tidak ada data yang ditulis" in batch.errors[0]["message"]
-    assert _count(app, Employee) == before  # the first row was rolled back too
+    assert calls == [2]
+    assert batch.status == ImportStatus.FAILED
+    assert "tidak ada data yang ditulis" in batch.errors[0]["message"]
+    assert _count(app, Employee) == before  # the inserted rows were rolled back too
+
+
+def test_a_unit_the_service_refuses_while_writing_rejects_the_file(app, client, bare_tenants, monkeypatch):
+    from app.org import services
+
+    _admin(client)
+    before = _count(app, Unit)
+    batch_id = _uploaded_batch_id(_upload(client, "units", "unit.csv", _csv("kode,nama", "U1,Satu", "U2,Dua")))
+    save_unit, calls = services.save_unit, []
+
+    def second_row_fails(data, unit=None):
+        calls.append(data.code)
+        if len(calls) == 2:
+            raise Invalid("Kode sudah dipakai.", "code")
+        return save_unit(data, unit)
+
+    monkeypatch.setattr(services, "save_unit", second_row_fails)
+    _confirm(client, batch_id)
+    batch = _batch(app, batch_id)
+    assert batch.status == ImportStatus.REJECTED
+    assert batch.errors == [{"line": 3, "field": "kode", "message": "Kode sudah dipakai."}]
+    assert _count(app, Unit) == before  # the first row was rolled back too
 
 
 def test_confirming_twice_applies_once(app, client, bare_tenants):

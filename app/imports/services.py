@@ -47,6 +47,7 @@ from app.imports.rows import CREATE, UPDATE, Plan, Row
 from app.storage import storage
 from app.tabular import csv_text
 from app.tenancy import current_tenant_id, utc_now
+from app.webhooks import services as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +218,8 @@ def _store(batch: ImportBatch, plan: Plan) -> None:
 def _finish(batch: ImportBatch, status: ImportStatus) -> None:
     batch.status = status
     batch.finished_at = utc_now()
+    webhooks.emit("import.finished", {"import_id": batch.id, "kind": str(batch.kind), "status": str(status),
+                                      "total_rows": batch.total_rows})
 
 
 def _fail(batch_id: int, message: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Writing a checked import batch through the organisation services, row by row.
+"""Writing a checked import batch: units and positions through the organisation
+services, row by row; employees in bulk (``app.imports.bulk``).
 
 Runs inside ``services.apply_batch``'s transaction: a row the services refuse
 (``Invalid``) gets its error on the file's column and nothing of the file is
@@ -9,19 +10,18 @@ undone by a savepoint the transaction is over, and so is the writing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
 from app.errors import Invalid
 from app.extensions import db
+from app.imports import bulk
 from app.imports.models import ImportKind
-from app.imports.rows import UNCHANGED, UPDATE, Plan, parents_first
-from app.org import people, services
-from app.org.models import Employee, Position, Unit, UnitKind
-
-_IN_CHUNK = 500  # NIPs per IN (...) query
+from app.imports.rows import UNCHANGED, Plan, parents_first
+from app.org import services
+from app.org.models import Position, Unit, UnitKind
 
 
 def _apply_units(plan: Plan, progress: Callable[[int], None]) -> None:
@@ -79,60 +79,18 @@ def _apply_positions(plan: Plan, progress: Callable[[int], None]) -> None:
         positions[new["kode"]] = position
 
 
-def _apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
-    # Every position, held here so that the service's lookups hit the identity map
-    # (the session only keeps weak references).
-    positions = {position.code.upper(): position for position in db.session.scalars(select(Position))}
-    employees: dict[str, Employee] = {}
-    for chunk in _chunks([row.clean["nip"] for row in plan.rows if row.action == UPDATE], _IN_CHUNK):
-        employees.update((e.nip, e) for e in db.session.scalars(select(Employee).where(Employee.nip.in_(chunk))))
-    # Leave the old positions first, so that a file may swap two officials
-    # (the one-holder rule is checked as each row takes its new position).
-    for row in plan.rows:
-        if row.action == UPDATE and "kode_jabatan" in row.changes:
-            employees[row.clean["nip"]].position = None
-    db.session.flush()
-    for done, row in enumerate(plan.rows, start=1):
-        progress(done)
-        if row.action == UNCHANGED:
-            continue
-        new, employee = row.clean, employees.get(row.clean["nip"])
-        if "kode_jabatan" in new:
-            position_id = positions[new["kode_jabatan"]].id if new["kode_jabatan"] else None
-        else:
-            position_id = employee.position_id if employee is not None else None
-        email = new.get("email", employee.email if employee is not None else None)
-        try:
-            employee = services.save_employee(services.EmployeeData(
-                new["nip"], new["nama"], new["jenis_kelamin"], new["jenis_asn"], position_id, email or None), employee)
-            if "pangkat" in new or "tmt_pangkat" in new:
-                people.change_rank(employee, new.get("pangkat", employee.rank_code),
-                                   new["tmt_pangkat"] or None if "tmt_pangkat" in new else employee.rank_tmt)
-            db.session.flush()
-        except Invalid as exc:
-            row.error(_EMPLOYEE_FIELDS.get(exc.field, "nip"), exc.message)
-            if not db.session.is_active:
-                break
-
-
 # Invalid.field (a form field of the org screens) → the file's column.
 _UNIT_FIELDS = {"code": "kode", "parent_id": "kode_induk"}
 _POSITION_FIELDS = {"code": "kode", "kind": "jenis", "unit_id": "kode_unit", "reports_to_id": "kode_atasan",
                     "grade": "jenjang"}
-_EMPLOYEE_FIELDS = {"nip": "nip", "sex": "jenis_kelamin", "position_id": "kode_jabatan",
-                    "rank_code": "pangkat", "rank_tmt": "tmt_pangkat"}
 
 WRITERS: dict[ImportKind, Callable[[Plan, Callable[[int], None]], None]] = {
     ImportKind.UNITS: _apply_units,
     ImportKind.POSITIONS: _apply_positions,
-    ImportKind.EMPLOYEES: _apply_employees,
+    ImportKind.EMPLOYEES: bulk.apply_employees,  # in bulk: see app.imports.bulk
 }
 
 
 def _id_of(obj: Any) -> int | None:
     return obj.id if obj is not None else None
 
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

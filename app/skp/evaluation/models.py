@@ -98,3 +98,31 @@ class PeerRating(TenantScoped, db.Model):
     score: Mapped[float | None]
     rating: Mapped[str | None] = mapped_column(String(20))  # app.regions.types.Expectation value
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RuleJobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RuleJob(TenantScoped, db.Model):
+    """Bulk rule work on a period ("terapkan ulang aturan"), run in the background
+    (``app.skp.evaluation.reapply``) with its progress for the page to poll."""
+
+    __tablename__ = "rule_job"
+    __table_args__ = (Index("ix_rule_job_tenant_created", "tenant_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # "reapply"
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id", ondelete="SET NULL"))
+    status: Mapped[RuleJobStatus] = mapped_column(str_enum(RuleJobStatus, 10), default=RuleJobStatus.QUEUED)
+    total: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    error: Mapped[str | None] = mapped_column(String(500))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]

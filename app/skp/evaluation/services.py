@@ -50,6 +50,7 @@ from app.skp.evaluation.unit import unit_spread
 from app.skp.planning.access import is_owner, penilai_of
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
 from app.tenancy import tenant_rules, tenant_today, utc_now
+from app.webhooks import services as webhooks
 
 # The stage's public surface (the demo and the views call these).
 __all__ = [
@@ -225,6 +226,10 @@ def finalise(user: User, evaluation: Evaluation, version: int | None, today: dat
            employees=[evaluation.plan.employee_id], about=("evaluation", evaluation.id))
     evaluation_finalised.send(evaluation, result=standing_period_result(evaluation, outcome),
                               evaluation_input=computed.prepared.input)
+    webhooks.emit("evaluation.finalised", {
+        "evaluation_id": evaluation.id, "plan_id": evaluation.plan_id, "employee_id": evaluation.plan.employee_id,
+        "period_id": evaluation.period_id, "predikat_code": evaluation.predikat_code,
+        "rule_set_code": evaluation.rule_set_code, "rule_set_version": evaluation.rule_set_version})
     return warnings
 
 

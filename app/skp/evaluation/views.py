@@ -17,6 +17,7 @@ from app.extensions import db
 from app.notifications import register_link
 from app.org.models import Unit
 from app.periods.models import Period, PeriodKind
+from app.skp.evaluation import reapply as reapplying
 from app.skp.evaluation import services as service
 from app.skp.evaluation import unit as units
 from app.skp.evaluation.access import (
@@ -40,7 +41,7 @@ from app.skp.evaluation.forms import (
     rating_data,
     rating_form,
 )
-from app.skp.evaluation.models import Evaluation, EvaluationStatus
+from app.skp.evaluation.models import Evaluation, EvaluationStatus, RuleJob
 from app.skp.evaluation.peers import require_peer
 from app.skp.evaluation.scheme import (
     behaviour_codes,
@@ -56,6 +57,7 @@ from app.skp.planning.models import Plan
 from app.tenancy import tenant_rules, tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
+from app.web.progress import progress_answer
 
 bp = tenant_blueprint("penilaian", __name__, "/penilaian", template_folder="templates", guard=login_required)
 register_link("evaluation", "penilaian.detail", "evaluation_id")
@@ -288,12 +290,27 @@ def reapply(period_id: int):
     form = ReapplyForm()
     if not form.validate_on_submit():
         abort(400)
-
-    def summary(changes) -> str:
-        changed = sum(1 for _ev, before, after in changes if before != after)
-        return _("Aturan diterapkan ulang pada %(n)d penilaian draf %(period)s (%(c)d berubah); "
-                 "penilaian final tidak disentuh.", n=len(changes), period=period.label, c=changed)
-
-    done = perform(None, lambda: service.reapply_rules(current_user, period, form.reason.data),
-                   success=summary, redirect_to=url_for("penilaian.index", tahun=period.year))
+    # A background job (app.skp.evaluation.reapply): its page shows the progress.
+    done = perform(None, lambda: reapplying.start_reapply(current_user, period, form.reason.data),
+                   redirect_to=lambda job: url_for("penilaian.reapply_job", job_id=job.id))
     return done.response if done.ok else redirect(url_for("penilaian.index", tahun=period.year))
+
+
+def _rule_job(job_id: int) -> RuleJob:
+    if not can_reapply_rules(current_user):
+        raise Forbidden(_("Hanya admin instansi yang dapat menerapkan ulang aturan."))
+    return db.get_or_404(RuleJob, job_id)
+
+
+@bp.route("/terapkan-ulang/<int:job_id>")
+def reapply_job(job_id: int):
+    job = _rule_job(job_id)
+    reapplying.expire_abandoned(job.id)
+    period = db.session.get(Period, job.period_id) if job.period_id else None
+    return render_template("skp/reapply_job.html", job=job, period=period, running=reapplying.RUNNING)
+
+
+@bp.route("/terapkan-ulang/<int:job_id>/status")
+def reapply_status(job_id: int):
+    _rule_job(job_id)
+    return progress_answer(reapplying.status_of(job_id))

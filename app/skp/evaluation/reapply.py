@@ -1,0 +1,163 @@
+""""Terapkan ulang aturan" as a background job with progress.
+
+``start_reapply`` records a ``RuleJob`` for the period and submits
+``run_reapply`` (``app.jobs``; inline in the tests). The job recomputes the
+period's drafts in batches of ``BATCH``: one query per batch loads the
+evaluations with their plans, IKIs, realisations, employees and positions;
+each draft is recomputed exactly as ``services.reapply_rules`` (the
+synchronous version, kept as the reference) does, its audit entry —
+``evaluation.reapply``, before → after, with the reason — is appended
+through ``audit.bulk.record_many`` for the whole batch, and the batch
+commits together with the job's progress.
+
+Each batch is its own transaction: if the job dies half-way, the batches
+already done stay recomputed and audited (recomputing a draft is
+idempotent), the job ends FAILED, and the admin starts it again. A draft
+finalised meanwhile is skipped (its batch re-reads the status).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from app import audit, jobs
+from app.audit.bulk import Pending, record_many
+from app.audit.services import plain
+from app.auth.models import User
+from app.errors import Forbidden
+from app.extensions import db
+from app.org.models import Employee, Position
+from app.periods.models import Period
+from app.skp.evaluation.access import can_reapply_rules
+from app.skp.evaluation.compute import recompute
+from app.skp.evaluation.entries import audit_view
+from app.skp.evaluation.models import Evaluation, EvaluationStatus, RuleJob, RuleJobStatus
+from app.skp.planning.models import Plan, PlanIndicator, PlanResult
+from app.tenancy import tenant_rules, utc_now
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+KIND = "reapply"
+RUNNING = frozenset({RuleJobStatus.QUEUED, RuleJobStatus.RUNNING})
+
+
+def start_reapply(user: User, period: Period, reason: str | None = None) -> RuleJob:
+    """Queue re-applying the rules to the period's drafts (the caller's transaction is committed)."""
+    if not can_reapply_rules(user):
+        raise Forbidden(_("Hanya admin instansi yang dapat menerapkan ulang aturan."))
+    job = RuleJob(kind=KIND, period_id=period.id, status=RuleJobStatus.QUEUED, total=len(_draft_ids(period.id)),
+                  processed=0, changed=0, reason=(reason or "").strip()[:500] or None, requested_by_id=user.id)
+    db.session.add(job)
+    db.session.commit()
+    jobs.submit(run_reapply, job.id)
+    return job
+
+
+def _draft_ids(period_id: int) -> list[int]:
+    return list(db.session.scalars(
+        select(Evaluation.id).where(Evaluation.period_id == period_id, Evaluation.status == EvaluationStatus.DRAFT)
+        .order_by(Evaluation.id)))
+
+
+def run_reapply(job_id: int) -> None:
+    """Job: recompute every draft of the job's period, batch by batch, committing progress."""
+    job = db.session.get(RuleJob, job_id)
+    if job is None or job.status is not RuleJobStatus.QUEUED:
+        return
+    try:
+        job.status = RuleJobStatus.RUNNING
+        ids = _draft_ids(job.period_id) if job.period_id is not None else []
+        job.total = len(ids)
+        requested_by = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+        db.session.commit()
+        rt = tenant_rules()
+        why = job.reason or _("Terapkan ulang aturan %(code)s %(version)s", code=rt.rule_set.code,
+                              version=rt.rule_set.version)
+        with audit.acting_as(requested_by):
+            for chunk in _chunks(ids, BATCH):
+                changed = _reapply_batch(chunk, rt, why)
+                db.session.execute(update(RuleJob).where(RuleJob.id == job_id).values(
+                    processed=RuleJob.processed + len(chunk), changed=RuleJob.changed + changed))
+                db.session.commit()
+        job = db.session.get(RuleJob, job_id)
+        job.status, job.finished_at = RuleJobStatus.DONE, utc_now()
+        db.session.commit()
+    except Exception:
+        log.exception("Re-applying rules (job %s) failed", job_id)
+        db.session.rollback()
+        _fail(job_id)
+
+
+def _reapply_batch(ids: list[int], rt: Any, why: str) -> int:
+    """Recompute one batch of drafts; returns how many changed. One query loads the batch."""
+    drafts = db.session.scalars(
+        select(Evaluation).where(Evaluation.id.in_(ids), Evaluation.status == EvaluationStatus.DRAFT)
+        .options(
+            joinedload(Evaluation.period),
+            joinedload(Evaluation.plan).joinedload(Plan.employee).joinedload(Employee.position)
+            .joinedload(Position.unit),
+            joinedload(Evaluation.plan).joinedload(Plan.period).selectinload(Period.children),
+            joinedload(Evaluation.plan).selectinload(Plan.results).selectinload(PlanResult.indicators)
+            .selectinload(PlanIndicator.realisations),
+            joinedload(Evaluation.plan).selectinload(Plan.behaviours),
+        ).order_by(Evaluation.id)).unique().all()
+    entries, changed = [], 0
+    for evaluation in drafts:
+        before = audit_view(evaluation)
+        recompute(evaluation, rt)
+        after = audit_view(evaluation)
+        changed += plain(before) != plain(after)
+        entries.append((evaluation, before, after))
+    db.session.flush()  # versions and updated_at, as record() flushes before writing its entry
+    record_many(db.session, (Pending("evaluation.reapply", audit.object_type(evaluation), evaluation.id,
+                                     evaluation.plan.employee_id, before, after, why, skip_unchanged=False)
+                             for evaluation, before, after in entries))
+    return changed
+
+
+def _fail(job_id: int) -> None:
+    job = db.session.get(RuleJob, job_id)
+    if job is None:
+        return
+    job.status, job.finished_at = RuleJobStatus.FAILED, utc_now()
+    job.error = _("Terjadi kesalahan tak terduga. Penilaian yang sudah dihitung ulang tetap tersimpan; "
+                  "jalankan lagi untuk menyelesaikan sisanya.")
+    db.session.commit()
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def expire_abandoned(job_id: int) -> None:
+    """A job whose process died stays "running"; past IMPORT_JOB_TIMEOUT it is marked failed."""
+    limit = utc_now() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
+    result = db.session.execute(
+        update(RuleJob).where(RuleJob.id == job_id, RuleJob.status.in_(RUNNING), RuleJob.created_at < limit)
+        .values(status=RuleJobStatus.FAILED, finished_at=utc_now(), error=_(
+            "Proses terhenti sebelum selesai (misalnya server dimulai ulang). Penilaian yang sudah dihitung "
+            "ulang tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya.")))
+    if result.rowcount:
+        db.session.commit()
+
+
+def status_of(job_id: int) -> dict[str, Any] | None:
+    """What the progress box polls; None if the job is not this tenant's."""
+    expire_abandoned(job_id)
+    found = db.session.execute(select(RuleJob.status, RuleJob.total, RuleJob.processed)
+                               .where(RuleJob.id == job_id)).first()
+    if found is None:
+        return None
+    status = RuleJobStatus(found.status)
+    return {"status": status.value, "total_rows": found.total, "processed_rows": found.processed,
+            "finished": status not in RUNNING}
