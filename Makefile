@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.db
 
-.PHONY: install translations translations-update demo serve test lint browser system-packages bench loadtest clean
+.PHONY: install translations translations-update demo serve test lint browser system-packages bench loadtest clean worker
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ system-packages:
 	  else echo "missing:$$missing — install Debian's packages: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
 
 browser: system-packages
+
+# The background-job worker (needs REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker);
+# without Redis the web process runs jobs itself and no worker is needed.
+worker: install
+	$(BIN)/flask --app wsgi worker
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app plugins tests bench

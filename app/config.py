@@ -90,6 +90,14 @@ class Config:
     # Import jobs run in a background thread and report progress; tests may run
     # them inline.
     JOBS_INLINE = False
+    # With REDIS_URL set, jobs go to this RQ queue and `flask worker` runs them
+    # (app/jobs.py); a job running longer than JOBS_TIMEOUT seconds is stopped.
+    JOBS_QUEUE = "kinerja"
+    JOBS_TIMEOUT = 30 * 60
+    # Webhooks (app/webhooks): endpoints must be https and must not resolve to a
+    # private or loopback address unless this is on (tests, demo, development).
+    WEBHOOKS_ALLOW_PRIVATE: bool | None = None  # None: on in testing, demo and development
+    WEBHOOKS_TIMEOUT = 10
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers
     # are trusted (0: none). Rate limits and QR-code links need the real client

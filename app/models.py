@@ -18,7 +18,14 @@ from app.publik.models import (
     SurveyResponse,
 )
 from app.reports.models import BundleStatus, DocumentBundle, IssuedDocument
-from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
+from app.siasn.models import ExportStatus, SiasnExport, SiasnSendLog, SiasnSettings
+from app.skp.evaluation.models import (
+    Evaluation,
+    EvaluationStatus,
+    PeerRating,
+    RuleJob,
+    RuleJobStatus,
+)
 from app.skp.feedback.models import FeedbackMessage, FeedbackSession
 from app.skp.objections.models import Objection, ObjectionFile, ObjectionSide, ObjectionStatus
 from app.skp.planning.models import (
@@ -33,8 +40,12 @@ from app.skp.planning.models import (
 from app.skp.realisation.models import Evidence, EvidenceKind, EvidenceReview, Realisation
 from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
 from app.tenancy.models import Tenant
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "ActingAssignment",
     "ApiToken",
     "AuditEntry",
@@ -46,6 +57,7 @@ __all__ = [
     "ComplaintEvent",
     "Employee",
     "Evaluation",
+    "ExportStatus",
     "EvaluationStatus",
     "Evidence",
     "EvidenceKind",
@@ -63,6 +75,8 @@ __all__ = [
     "ObjectionSide",
     "ObjectionStatus",
     "PeerRating",
+    "RuleJob",
+    "RuleJobStatus",
     "Period",
     "Plan",
     "PlanBehaviour",
@@ -76,6 +90,9 @@ __all__ = [
     "ResultKind",
     "Realisation",
     "SurveyResponse",
+    "SiasnExport",
+    "SiasnSendLog",
+    "SiasnSettings",
     "Tenant",
     "TrainingCourse",
     "TrainingRecord",

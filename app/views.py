@@ -37,12 +37,15 @@ def register_blueprints(app: Flask) -> None:
     from app.imports.views import bp as imports_bp
     from app.notifications.views import bp as inbox_bp
     from app.platform.views import bp as platform_bp
+    from app.portability.views import bp as portability_bp
+    from app.portability.views import platform_bp as portability_platform_bp
     from app.publik.views_admin import bp as publik_admin_bp
     from app.publik.views_public import bp as publik_bp
     from app.publik.views_staff import bp as publik_staff_bp
     from app.reports.views import bp as reports_bp
     from app.reports.views_bundles import bp as bundles_bp
     from app.reports.views_recaps import bp as recaps_bp
+    from app.siasn.views import bp as siasn_bp
     from app.skp.evaluation.views import bp as penilaian_bp
     from app.skp.feedback.views import bp as feedback_bp
     from app.skp.objections.views import keberatan as objections_bp
@@ -50,11 +53,13 @@ def register_blueprints(app: Flask) -> None:
     from app.skp.planning.views_periods import bp as periods_bp
     from app.skp.realisation.views import bp as realisasi_bp
     from app.skp.training.views import pelatihan as training_bp
+    from app.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(site)
     # Platform first: its fixed prefix must win over the tenant slug pattern.
     app.register_blueprint(platform_auth_bp)
     app.register_blueprint(platform_bp)
+    app.register_blueprint(portability_platform_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
@@ -65,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recaps_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(bundles_bp)
+    app.register_blueprint(siasn_bp)
     app.register_blueprint(publik_bp)
     app.register_blueprint(publik_admin_bp)
     app.register_blueprint(publik_staff_bp)
@@ -78,4 +84,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(periods_bp)
     app.register_blueprint(skp_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(portability_bp)
     init_api(app)  # the JSON API under /api/v1/, its OpenAPI document and reference page

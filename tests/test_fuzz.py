@@ -52,6 +52,9 @@ PARAM_OBJECTS = {
     "code": lambda w: "ABCDEFGHJKMN",  # a verification code (none issued: the not-found page)
     "token_id": lambda w: 1,  # an API token (none in this world: the revoke answers 404)
     "bundle_id": lambda w: 1,  # a document bundle (none in this world: 404)
+    "job_id": lambda w: 1,  # a "terapkan ulang aturan" job (none in this world: 404)
+    "endpoint_id": lambda w: 1,  # a webhook endpoint (none in this world: 404)
+    "delivery_id": lambda w: 1,  # a webhook delivery (none in this world: 404)
 }
 NON_OBJECT_PARAMS = {"kind": "pegawai", "nip": "198001012005011001"}
 # They end the session the sweep relies on (covered in test_auth.py).

@@ -50,6 +50,9 @@ PARAM_OBJECTS = {
     "code": lambda b: b.issued_code,  # a verification code of B's issued document
     "token_id": lambda b: b.token_id,  # an API token of B (the admin's token page)
     "bundle_id": lambda b: b.bundle_id,  # a document bundle of B
+    "job_id": lambda b: b.rule_job_id,  # a "terapkan ulang aturan" job of B
+    "endpoint_id": lambda b: b.webhook_ids[0],  # a webhook endpoint of B
+    "delivery_id": lambda b: b.webhook_ids[1],  # a delivery to it
 }
 # URL parameters that name no tenant object (the same for every tenant).
 NON_OBJECT_PARAMS = {"kind": "pegawai"}
@@ -89,6 +92,30 @@ def _add_bundle(org) -> int:
         db.session.add(bundle)
         db.session.commit()
         return bundle.id
+
+
+def _add_rule_job(org) -> int:
+    from app.skp.evaluation.models import RuleJob
+    from app.tenancy import tenant_scope
+
+    with tenant_scope(org.tenant):
+        job = RuleJob(kind="reapply", total=0, processed=0, changed=0)
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
+def _add_webhook(org) -> tuple[int, int]:
+    from app.tenancy import tenant_scope
+    from app.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    with tenant_scope(org.tenant):
+        endpoint = WebhookEndpoint(url="https://beta.example/hook", description="Beta hook", secret="s",
+                                   events=["plan.agreed"])
+        delivery = WebhookDelivery(endpoint=endpoint, event_id="0" * 36, event="plan.agreed", payload={})
+        db.session.add_all([endpoint, delivery])
+        db.session.commit()
+        return endpoint.id, delivery.id
 
 
 def _routes(app):
@@ -135,6 +162,8 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
         b.issued_code = add_issued_document(b)
         b.token_id = make_token_id(b)
         b.bundle_id = _add_bundle(b)
+        b.rule_job_id = _add_rule_job(b)
+        b.webhook_ids = _add_webhook(b)
         before = _b_snapshot()
         db.session.remove()
     # Reach the views themselves: CSRF has its own test (test_auth.py).
@@ -184,6 +213,8 @@ def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkey
         b.issued_code = add_issued_document(b)
         b.token_id = make_token_id(b)
         b.bundle_id = _add_bundle(b)
+        b.rule_job_id = _add_rule_job(b)
+        b.webhook_ids = _add_webhook(b)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     client = app.test_client()
     login(client, "kota-a", "admin")

@@ -7,8 +7,11 @@ from app.cli.audit import audit_cli
 from app.cli.demo import demo
 from app.cli.documents import documents
 from app.cli.regions import regions_cli
+from app.cli.siasn import siasn_cli
 from app.cli.tenants import tenants
+from app.cli.tenants_data import publik_cli  # also adds `tenants export|import`
 from app.cli.tokens import tokens_cli
+from app.cli.worker import webhooks_cli, worker
 
 
 def register_commands(app: Flask) -> None:
@@ -18,4 +21,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(regions_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(worker)
+    app.cli.add_command(webhooks_cli)
+    app.cli.add_command(siasn_cli)
     app.cli.add_command(documents)
+    app.cli.add_command(publik_cli)

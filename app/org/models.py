@@ -120,6 +120,8 @@ class Employee(TenantScoped, db.Model):
     # every change is kept in EmployeeRank (app.org.ranks has the catalogue).
     rank_code: Mapped[str | None] = mapped_column(String(10))
     rank_tmt: Mapped[date | None]
+    # The PNS id in BKN's SIASN (not the NIP): what the SIASN export sends as pnsDinilaiId.
+    siasn_id: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -133,6 +135,13 @@ class Employee(TenantScoped, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The admin list's order (active first, then by name): a page is an index range scan.
+Index("ix_employee_tenant_list", Employee.tenant_id, Employee.active.desc(), Employee.name)
+# Name search (ILIKE '%…%'): a pg_trgm index on PostgreSQL (migration 0015 skips it, with a
+# logged note, where the extension cannot be created); a plain index elsewhere.
+Index("ix_employee_name_trgm", Employee.name, postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"})
 
 
 class EmployeeRank(TenantScoped, db.Model):
