@@ -71,6 +71,21 @@ def test_a_bundle_of_skp_documents_is_built_and_downloaded(app, year, tmp_path):
     assert issued[year.org.pegawai_id].code in text  # the bundled copy carries its verification code
 
 
+def test_a_bundle_bigger_than_the_session_window_completes(app, year, monkeypatch):
+    """The job clears its session every FORGET_EVERY documents (memory stays flat for an OPD of
+    thousands); the documents after a clearing are issued like the first ones."""
+    from app.reports import bundles
+
+    monkeypatch.setattr(bundles, "FORGET_EVERY", 1)
+    client = _admin(app, year.slug)
+    assert _request(client, year.slug, "skp", _year_period_id(app, year)).status_code == 302
+    with app.app_context(), tenant_scope(year.org.tenant):
+        bundle = db.session.scalars(select(DocumentBundle)).one()
+        assert bundle.status is BundleStatus.DONE, bundle.error
+        assert bundle.total == bundle.processed == 2
+        assert db.session.scalar(select(func.count()).select_from(IssuedDocument)) == 2
+
+
 def test_an_evaluation_bundle_holds_the_final_evaluations_of_the_period(app, year, tmp_path):
     client = _admin(app, year.slug)
     response = _request(client, year.slug, "dokumen-evaluasi", year.quarter_id)

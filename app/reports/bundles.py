@@ -129,7 +129,7 @@ def _build(bundle: DocumentBundle, user: User | None) -> None:
     if period is None:
         raise NotFound("period")
     ids = subject_ids(bundle.kind, period, unit)
-    subject, bundle_id, kind = _subject(bundle.kind), bundle.id, bundle.kind
+    subject, bundle_id, kind, user_id = _subject(bundle.kind), bundle.id, bundle.kind, user.id
     bundle.total = len(ids)
     names: set[str] = set()
     with tempfile.TemporaryFile() as spool:
@@ -142,7 +142,7 @@ def _build(bundle: DocumentBundle, user: User | None) -> None:
                     _progress(bundle_id, done)  # commits the documents issued so far, too
                 if done % FORGET_EVERY == 0:
                     db.session.expunge_all()  # keep the session's identity map small
-                    user = db.session.get(User, user.id)
+                    user = db.session.get(User, user_id)
         spool.seek(0)
         key = storage().save(tenant().id, spool.read())
     bundle = db.session.get(DocumentBundle, bundle_id)
