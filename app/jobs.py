@@ -33,15 +33,17 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import force_locale, get_locale
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.tenancy.context import TenantRef, current_tenant, tenant_scope
+from app.tenancy.current import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -195,3 +197,30 @@ def _dispatch_pending(session: Session) -> None:
 def _forget_pending(session: Session, previous_transaction: Any) -> None:
     if not previous_transaction.nested:  # a savepoint rolled back: the transaction goes on
         session.info.pop(_PENDING, None)
+
+
+# --- jobs tracked in a table (document bundles, rule jobs) --------------------------------
+# Such a model has ``id``, ``status``, ``total``, ``processed``, ``created_at``,
+# ``finished_at`` and ``error``; ``running`` is the set of its unfinished statuses.
+
+def expire_abandoned(model: Any, job_id: int, running: frozenset, failed: Any, message: str) -> None:
+    """A job whose process died (a restart) stays unfinished for ever; past
+    ``IMPORT_JOB_TIMEOUT`` it is marked ``failed`` with ``message``."""
+    limit = utc_now() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
+    result = db.session.execute(
+        update(model).where(model.id == job_id, model.status.in_(running), model.created_at < limit)
+        .values(status=failed, finished_at=utc_now(), error=message))
+    if result.rowcount:
+        db.session.commit()
+
+
+def progress_of(model: Any, job_id: int, running: frozenset) -> dict[str, Any] | None:
+    """What the progress box polls (``app.web.progress.progress_answer``); None when the
+    job is not the tenant's."""
+    found = db.session.execute(select(model.status, model.total, model.processed)
+                               .where(model.id == job_id)).first()
+    if found is None:
+        return None
+    return {"status": str(found.status),
+            "total_rows": found.total, "processed_rows": found.processed,
+            "finished": found.status not in running}

@@ -15,19 +15,16 @@ from __future__ import annotations
 import logging
 import tempfile
 import zipfile
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app import audit
+from app import audit, jobs
 from app.auth.models import User
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.jobs import submit
 from app.org.models import Employee, Position, Unit
 from app.periods.models import Period, PeriodKind
 from app.regions.documents import DocumentSubject
@@ -98,7 +95,7 @@ def start_bundle(kind: str, period: Period, unit: Unit | None, user: User) -> Do
     audit.record("bundle.requested", bundle, None, after={
         "kind": kind, "period_id": period.id, "unit_id": bundle.unit_id, "total": bundle.total})
     db.session.commit()  # the job reads the row from its own session
-    submit(build_bundle, bundle.id, user.id)
+    jobs.submit(build_bundle, bundle.id, user.id)
     return bundle
 
 
@@ -167,30 +164,15 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def expire_abandoned(bundle_id: int) -> None:
-    """A job lives in its web worker's process; past the job timeout a bundle still
-    running has died with it (a restart) and is marked failed."""
-    limit = utc_now() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
-    result = db.session.execute(
-        update(DocumentBundle)
-        .where(DocumentBundle.id == bundle_id, DocumentBundle.status.in_(RUNNING),
-               DocumentBundle.created_at < limit)
-        .values(status=BundleStatus.FAILED, finished_at=utc_now(),
-                error=_("Pembuatan berkas terhenti sebelum selesai (misalnya server dimulai ulang). "
-                        "Minta berkas ini lagi.")))
-    if result.rowcount:
-        db.session.commit()
+    """A bundle still running past the job timeout died with its process (a restart)."""
+    jobs.expire_abandoned(DocumentBundle, bundle_id, RUNNING, BundleStatus.FAILED, _(
+        "Pembuatan berkas terhenti sebelum selesai (misalnya server dimulai ulang). Minta berkas ini lagi."))
 
 
 def status_of(bundle_id: int) -> dict[str, Any] | None:
     """What the progress box polls (the same shape as an import's); None if not this tenant's."""
     expire_abandoned(bundle_id)
-    found = db.session.execute(select(DocumentBundle.status, DocumentBundle.total, DocumentBundle.processed)
-                               .where(DocumentBundle.id == bundle_id)).first()
-    if found is None:
-        return None
-    status = BundleStatus(found.status)
-    return {"status": status.value, "total_rows": found.total, "processed_rows": found.processed,
-            "finished": status not in RUNNING}
+    return jobs.progress_of(DocumentBundle, bundle_id, RUNNING)
 
 
 def recent() -> list[DocumentBundle]:

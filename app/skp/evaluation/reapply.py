@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -141,23 +139,12 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 def expire_abandoned(job_id: int) -> None:
     """A job whose process died stays "running"; past IMPORT_JOB_TIMEOUT it is marked failed."""
-    limit = utc_now() - timedelta(seconds=current_app.config["IMPORT_JOB_TIMEOUT"])
-    result = db.session.execute(
-        update(RuleJob).where(RuleJob.id == job_id, RuleJob.status.in_(RUNNING), RuleJob.created_at < limit)
-        .values(status=RuleJobStatus.FAILED, finished_at=utc_now(), error=_(
-            "Proses terhenti sebelum selesai (misalnya server dimulai ulang). Penilaian yang sudah dihitung "
-            "ulang tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya.")))
-    if result.rowcount:
-        db.session.commit()
+    jobs.expire_abandoned(RuleJob, job_id, RUNNING, RuleJobStatus.FAILED, _(
+        "Proses terhenti sebelum selesai (misalnya server dimulai ulang). Penilaian yang sudah dihitung "
+        "ulang tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya."))
 
 
 def status_of(job_id: int) -> dict[str, Any] | None:
     """What the progress box polls; None if the job is not this tenant's."""
     expire_abandoned(job_id)
-    found = db.session.execute(select(RuleJob.status, RuleJob.total, RuleJob.processed)
-                               .where(RuleJob.id == job_id)).first()
-    if found is None:
-        return None
-    status = RuleJobStatus(found.status)
-    return {"status": status.value, "total_rows": found.total, "processed_rows": found.processed,
-            "finished": status not in RUNNING}
+    return jobs.progress_of(RuleJob, job_id, RUNNING)
