@@ -39,7 +39,7 @@ from app.skp.planning.models import (
 )
 from app.skp.realisation.models import Evidence, EvidenceKind, EvidenceReview, Realisation
 from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
-from app.tenancy.models import Tenant
+from app.tenancy.models import SettingsVersion, Tenant
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -93,6 +93,7 @@ __all__ = [
     "SiasnExport",
     "SiasnSendLog",
     "SiasnSettings",
+    "SettingsVersion",
     "Tenant",
     "TrainingCourse",
     "TrainingRecord",

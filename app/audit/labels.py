@@ -48,6 +48,7 @@ OBJECT_TYPE_LABELS = {
     "siasn_export": _l("Kiriman SIASN"),
     "siasn_settings": _l("Pengaturan SIASN"),
     "webhook_endpoint": _l("Webhook"),
+    "settings_version": _l("Versi pengaturan daerah"),
 }
 
 # What each action says, as a sentence: who did what to which object. Every
@@ -140,6 +141,7 @@ ACTION_SENTENCES = {
     "siasn.sent": _l("%(actor)s mengirim hasil penilaian %(name)s ke SIASN"),
     "siasn.failed": _l("%(actor)s gagal mengirim hasil penilaian %(name)s ke SIASN"),
     "siasn.settings": _l("%(actor)s mengubah pengaturan SIASN %(name)s"),
+    "settings.version": _l("%(actor)s menyimpan versi pengaturan daerah %(name)s"),
     "webhook.create": _l("%(actor)s mendaftarkan webhook %(name)s"),
     "webhook.enable": _l("%(actor)s mengaktifkan webhook %(name)s"),
     "webhook.disable": _l("%(actor)s menonaktifkan webhook %(name)s"),

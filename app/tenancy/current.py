@@ -20,10 +20,13 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import g, has_request_context
+from sqlalchemy import select
+
 from app.extensions import db
 from app.regions.manager import RuleSetRuntime, regions
-from app.tenancy.context import TenantScopeError, current_tenant_id
-from app.tenancy.models import Tenant
+from app.tenancy.context import TenantScopeError, all_tenants, current_tenant_id
+from app.tenancy.models import SettingsVersion, Tenant
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
@@ -46,14 +49,60 @@ def tenant() -> Tenant:
     return row
 
 
-def tenant_rules(row: Tenant | None = None) -> RuleSetRuntime:
-    """The tenant's effective rules: its rule set with its settings applied."""
-    return regions().for_tenant(row or tenant())
+def tenant_rules(row: Tenant | None = None, on: date | None = None) -> RuleSetRuntime:
+    """The tenant's effective rules on ``on`` (default: the tenant's today):
+    its rule set with the settings version in force that day applied.
+    Scoring a period asks with the period's first day (``rules_for_period``)."""
+    row = row or tenant()
+    return regions().for_rule_set(row.rule_set_code, settings_overrides(row, on))
 
 
-def tenant_settings(row: Tenant | None = None) -> dict[str, Any]:
+def tenant_settings(row: Tenant | None = None, on: date | None = None) -> dict[str, Any]:
     """The tenant's settings in force: the rule set's defaults with its overrides."""
-    return dict(tenant_rules(row).settings)
+    return dict(tenant_rules(row, on).settings)
+
+
+def settings_overrides(row: Tenant, on: date | None = None) -> dict[str, Any]:
+    """The overrides in force on ``on``: the latest ``SettingsVersion`` from that
+    day or before, else what onboarding wrote (``Tenant.settings``). One indexed
+    query, remembered for the rest of the request."""
+    on = on or tenant_today(row)
+    version = _version_in_force(row.id, on)
+    return dict(version.settings) if version is not None else dict(row.settings or {})
+
+
+def _version_in_force(tenant_id: int, on: date) -> SettingsVersion | None:
+    cache = _request_cache()
+    key = ("settings_version", tenant_id, on)
+    if cache is not None and key in cache:
+        return cache[key]
+    query = (select(SettingsVersion)
+             .where(SettingsVersion.tenant_id == tenant_id, SettingsVersion.effective_from <= on)
+             .order_by(SettingsVersion.effective_from.desc(), SettingsVersion.number.desc()).limit(1))
+    if current_tenant_id() == tenant_id:
+        found = db.session.scalars(query).first()
+    else:
+        with all_tenants("the settings in force of another tenant's row"):
+            found = db.session.scalars(query).first()
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def forget_settings_cache() -> None:
+    """Drop the request's remembered settings versions (after saving one)."""
+    cache = _request_cache()
+    if cache is not None:
+        for key in [k for k in cache if k[0] == "settings_version"]:
+            del cache[key]
+
+
+def _request_cache() -> dict | None:
+    if not has_request_context():
+        return None
+    if not hasattr(g, "_kinerja_cache"):
+        g._kinerja_cache = {}
+    return g._kinerja_cache
 
 
 # --- the clock --------------------------------------------------------------------

@@ -1,0 +1,24 @@
+"""api writes and secrets
+
+Revision ID: 0022
+Revises: 0021
+Create Date: 2026-12-06 23:45:00
+
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+from app.tenancy import rls  # noqa: F401
+
+revision = '0022'
+down_revision = '0021'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
