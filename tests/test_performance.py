@@ -37,9 +37,7 @@ def cycle(app, two_tenants):
         yield a
 
 
-_OWN = ("User -> Employee", "Employee -> Position", "Position -> Unit")
-KNOWN_LAZY = {"plan": ("Employee -> Position",), "team": ("User -> Employee",), "home penilai": _OWN,
-              "home pegawai": _OWN}
+KNOWN_LAZY = {"plan": ("Employee -> Position",)}
 
 
 @contextmanager

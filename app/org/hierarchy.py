@@ -47,6 +47,7 @@ def acting_holder(position_id: int, on: date) -> Employee | None:
         select(Employee)
         .join(ActingAssignment, ActingAssignment.employee_id == Employee.id)
         .where(ActingAssignment.position_id == position_id, _running(on), Employee.active)
+        .options(joinedload(Employee.position))
         .order_by(ActingAssignment.starts_on.desc(), ActingAssignment.id.desc())
         .limit(1)
     )
@@ -61,6 +62,7 @@ def holder(position_id: int, on: date) -> Employee | None:
     return db.session.scalar(
         select(Employee)
         .where(Employee.position_id == position_id, Employee.active)
+        .options(joinedload(Employee.position))
         .order_by(Employee.id)
         .limit(1)
     )
