@@ -5,7 +5,7 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/instance/demo.db
 
-.PHONY: install translations translations-update demo serve test lint browser system-packages bench loadtest clean worker
+.PHONY: install translations translations-update demo serve test lint browser system-packages js-packages bench loadtest clean worker
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,15 @@ system-packages:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else echo "missing:$$missing — install Debian's packages: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
 
-browser: system-packages
+# Test-only JavaScript from the npm registry, pinned by package-lock.json: axe-core, which the
+# browser tests inject into every page they open (tests/browser.py). Needs Node.js and npm.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing — install Debian's nodejs and npm (sudo apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+js-packages: node_modules/.package-lock.json
+
+browser: system-packages js-packages
 
 # The background-job worker (needs REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker);
 # without Redis the web process runs jobs itself and no worker is needed.
@@ -60,7 +68,7 @@ lint: $(VENV)/.installed
 	$(BIN)/lint-imports
 
 # Tests run in parallel (pytest-xdist), one process per core, each on its own database.
-test: install system-packages lint
+test: install system-packages js-packages lint
 	$(BIN)/pytest -n auto
 
 bench: install system-packages
@@ -72,4 +80,4 @@ loadtest: install
 	$(BIN)/python -m bench.loadtest
 
 clean:
-	rm -rf $(VENV) instance/demo.db .pytest_cache
+	rm -rf $(VENV) instance/demo.db .pytest_cache node_modules

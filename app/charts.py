@@ -297,4 +297,4 @@ def bars_chart(labels: Sequence[str], values: Sequence[float | None], title: str
     chart.x_labels = labels
     chart.add(title, [{"value": v, "color": colours[i]} if colours and i < len(colours) and v is not None
                       else v for i, v in enumerate(values)])
-    return Chart(_render(chart), title, ("", y_title or title), tuple(zip(labels, values, strict=True)))
+    return Chart(_render(chart), title, (_("Kategori"), y_title or title), tuple(zip(labels, values, strict=True)))

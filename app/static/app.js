@@ -27,3 +27,51 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   poll();
 });
+// Tables that scroll sideways (on a phone) sit in a region the keyboard can reach: while it
+// scrolls it is focusable (arrow keys scroll it) and named after the table's caption or the
+// heading before it (WCAG 2.1.1). Without script the table itself scrolls (app.css).
+document.addEventListener("DOMContentLoaded", () => {
+  const tableName = (table, box) => {
+    const caption = table.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    for (let node = box; node && node !== document.body; node = node.parentElement) {
+      for (let sibling = node.previousElementSibling; sibling; sibling = sibling.previousElementSibling) {
+        const heading = /^H[1-6]$/.test(sibling.tagName) ? sibling : [...sibling.querySelectorAll("h1, h2, h3, h4")].pop();
+        if (heading) return heading.textContent.trim();
+      }
+    }
+    return "";
+  };
+  const fallback = document.body.dataset.tableLabel || "";
+  const boxes = [];
+  document.querySelectorAll("main table").forEach((table) => {
+    if (table.closest(".visually-hidden")) return; // for screen readers only: nothing to scroll
+    let box = table.parentElement;
+    if (!box.classList.contains("table-scroll")) {
+      box = document.createElement("div");
+      box.className = "table-scroll";
+      table.before(box);
+      box.append(table);
+    }
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      box.setAttribute("aria-label", tableName(table, box) || fallback);
+    }
+    boxes.push(box);
+  });
+  const update = () => boxes.forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+    }
+  });
+  update();
+  if (window.ResizeObserver) {
+    const observer = new ResizeObserver(update);
+    boxes.forEach((box) => observer.observe(box));
+  } else {
+    window.addEventListener("resize", update);
+  }
+});
