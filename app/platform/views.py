@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.roles import operator_required
 from app.extensions import db
 from app.org.models import Employee
-from app.platform.forms import TenantForm
-from app.platform.services import TenantSpec, onboard
+from app.platform.forms import TenantEditForm, TenantForm, TenantStatusForm
+from app.platform.services import (
+    TenantMeta,
+    TenantSpec,
+    find_tenant,
+    has_evaluations,
+    onboard,
+    set_active,
+    update_tenant,
+)
 from app.regions.manager import regions
 from app.tenancy.models import Tenant
 from app.tenancy.web import platform_blueprint
@@ -54,3 +62,69 @@ def tenant_new():
             if done.ok:
                 return done.response
     return render_template("platform/tenant_form.html", form=form), form_status(form)
+
+
+def _tenant_or_404(slug: str) -> Tenant:
+    tenant = find_tenant(slug)
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def _edit_page(tenant: Tenant, form: TenantEditForm, status_form: TenantStatusForm, status: int = 200):
+    return render_template("platform/tenant_edit.html", region=tenant, form=form, status_form=status_form,
+                           has_evaluations=has_evaluations(tenant)), status
+
+
+def _edit_form(tenant: Tenant, **kwargs) -> TenantEditForm:
+    form = TenantEditForm(**kwargs)
+    form.rule_set.choices = regions().choices()
+    if tenant.rule_set_code not in dict(form.rule_set.choices):  # a plugin no longer installed
+        form.rule_set.choices.append((tenant.rule_set_code, tenant.rule_set_code))
+    return form
+
+
+@bp.route("/tenant/<slug>/ubah", methods=["GET", "POST"])
+def tenant_edit(slug: str):
+    tenant = _tenant_or_404(slug)
+    form = _edit_form(tenant, data={"name": tenant.name, "level": tenant.level.value, "province": tenant.province,
+                                    "rule_set": tenant.rule_set_code, "locale": tenant.locale,
+                                    "timezone": tenant.timezone})
+    done = None
+    if form.validate_on_submit():
+        meta = TenantMeta(name=form.name.data, level=form.level.data, province=form.province.data,
+                          rule_set=form.rule_set.data, locale=form.locale.data, timezone=form.timezone.data)
+        done = perform(form, lambda: update_tenant(tenant, meta),
+                       success=lambda row: _("Data daerah %(name)s disimpan.", name=row.name),
+                       redirect_to=url_for("platform.tenant_edit", slug=slug))
+        if done.ok:
+            return done.response
+        tenant = _tenant_or_404(slug)
+    return _edit_page(tenant, form, TenantStatusForm(formdata=None), form_status(form, done))
+
+
+def _set_status(slug: str, active: bool):
+    tenant = _tenant_or_404(slug)
+    status_form, done = TenantStatusForm(), None
+    if status_form.validate_on_submit():
+        done = perform(status_form, lambda: set_active(tenant, active, status_form.reason.data),
+                       success=(_("Daerah %(name)s diaktifkan kembali.", name=tenant.name) if active else
+                                _("Daerah %(name)s dinonaktifkan. Datanya tetap tersimpan.", name=tenant.name)),
+                       redirect_to=url_for("platform.tenant_edit", slug=slug))
+        if done.ok:
+            return done.response
+        tenant = _tenant_or_404(slug)
+    form = _edit_form(tenant, formdata=None, data={
+        "name": tenant.name, "level": tenant.level.value, "province": tenant.province,
+        "rule_set": tenant.rule_set_code, "locale": tenant.locale, "timezone": tenant.timezone})
+    return _edit_page(tenant, form, status_form, form_status(status_form, done))
+
+
+@bp.route("/tenant/<slug>/nonaktifkan", methods=["POST"])
+def tenant_deactivate(slug: str):
+    return _set_status(slug, False)
+
+
+@bp.route("/tenant/<slug>/aktifkan", methods=["POST"])
+def tenant_reactivate(slug: str):
+    return _set_status(slug, True)

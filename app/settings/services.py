@@ -20,10 +20,62 @@ from app import audit
 from app.errors import Invalid
 from app.extensions import db
 from app.periods.models import Period
+from app.regions.manager import RuleSetRuntime, regions
 from app.regions.settings import SettingsError, effective_settings
-from app.tenancy import tenant, tenant_rules, utc_now
+from app.regions.types import RuleSet
+from app.tenancy import tenant, tenant_rules, tenant_today, utc_now
 from app.tenancy.current import forget_settings_cache, settings_overrides
 from app.tenancy.models import SettingsVersion
+
+
+def rules_for_period(period: Period) -> RuleSetRuntime:
+    """The rules a period is scored with: those in force on its first day."""
+    return tenant_rules(on=period.starts_on)
+
+
+def own_rule_set() -> RuleSet:
+    """The tenant's rule set as the region ships it (no settings applied)."""
+    rule_set = regions().get(tenant().rule_set_code)
+    return rule_set if rule_set is not None else tenant_rules().rule_set
+
+
+def open_periods() -> list[Period]:
+    """The tenant's periods that have not ended, the ones a new version may start from."""
+    return list(db.session.scalars(
+        select(Period).where(Period.ends_on >= tenant_today()).order_by(Period.starts_on, Period.kind)))
+
+
+def next_version_after(day: date) -> date | None:
+    """The first day after ``day`` on which a later version takes over, if any."""
+    return db.session.scalar(select(func.min(SettingsVersion.effective_from))
+                             .where(SettingsVersion.effective_from > day))
+
+
+def in_force_on(day: date) -> dict[str, Any]:
+    """Every setting in force on ``day`` (the rule set's values with the overrides)."""
+    return effective_settings(own_rule_set(), settings_overrides(tenant(), day))
+
+
+def history_rows() -> list[tuple[SettingsVersion, list[tuple[str, Any, Any]]]]:
+    """Each version (newest first) with what it changed against the version
+    in force the day before it took effect (among the versions saved before it)."""
+    versions = history()
+    rule_set = own_rule_set()
+    base = dict(tenant().settings or {})
+    rows = []
+    for version in versions:
+        earlier = [v for v in versions if v.number < version.number and v.effective_from <= version.effective_from]
+        previous = max(earlier, key=lambda v: (v.effective_from, v.number), default=None)
+        before = previous.settings if previous is not None else base
+        rows.append((version, diff(_effective_or_raw(rule_set, before), _effective_or_raw(rule_set, version.settings))))
+    return rows
+
+
+def _effective_or_raw(rule_set: RuleSet, overrides: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return effective_settings(rule_set, overrides)
+    except SettingsError:  # a version saved under an older schema: show what was stored
+        return dict(overrides or {})
 
 
 def history() -> list[SettingsVersion]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, abort, g
+from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 from app.tenancy import context
@@ -14,6 +16,25 @@ from app.tenancy.models import Tenant
 SLUG_PATTERN = r"[a-z][a-z0-9-]{1,39}"
 # Top-level path segments that can never be a tenant slug.
 RESERVED_SLUGS = frozenset({"platform", "api", "static", "publik", "login", "logout", "health"})
+
+
+class TenantInactive(HTTPException):
+    """A deactivated region's pages (sign-in, public pages, everything under
+    its slug): 503 Service Unavailable, not 410 Gone. Deactivation is
+    temporary and nothing is deleted — the operator may reactivate the region
+    and every address works again — so the answer says "not now", which
+    clients, caches and search engines treat as temporary, where 410 would
+    tell them the address is gone for good."""
+
+    code = 503
+
+    def __init__(self, tenant: Tenant) -> None:
+        super().__init__(_("Pemerintah daerah %(name)s untuk sementara tidak dilayani di Kinerja. Tidak ada data "
+                           "yang dihapus. Hubungi BKPSDM daerah Anda atau operator platform.", name=tenant.name))
+
+    @property
+    def name(self) -> str:  # the page's title
+        return _("Layanan daerah ini sedang dinonaktifkan")
 
 
 def _guard_every_page(bp: Blueprint, guard: Guard | None) -> None:
@@ -35,9 +56,11 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", *, guard
     @bp.url_value_preprocessor
     def _bind_tenant(endpoint, values) -> None:  # noqa: ARG001
         slug = (values or {}).pop("tenant_slug", None)
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.active))
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
         if tenant is None:
             abort(404)
+        if not tenant.active:  # before anything of the tenant is bound: no page, no sign-in
+            raise TenantInactive(tenant)
         g.tenant = tenant
         context.activate(context.TenantRef(tenant.id, tenant.slug))
 

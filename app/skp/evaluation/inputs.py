@@ -38,6 +38,7 @@ from app.regions.inputs import (
 from app.regions.inputs import FeedbackSession as FeedbackInput
 from app.regions.manager import RuleSetRuntime
 from app.regions.types import Aspect, Expectation, Indicator, Rater, Target
+from app.settings.services import rules_for_period
 from app.skp.evaluation.entries import RatingData, entries_of
 from app.skp.evaluation.indicators import indicator_rows
 from app.skp.evaluation.models import Evaluation, PeerRating
@@ -53,7 +54,6 @@ from app.skp.evaluation.scheme import uses_360, with_indicators
 from app.skp.evaluation.seams import training_participation
 from app.skp.evaluation.unit import is_unit_head, unit_achievement
 from app.skp.feedback.models import FeedbackSession
-from app.tenancy import tenant_rules
 
 UNIT_ACHIEVEMENT_CODE = "CAPAIAN-UNIT"
 
@@ -70,8 +70,8 @@ class Prepared:
 
 def build_input(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Prepared:
     """The ``EvaluationInput`` of an evaluation from the database and its stored entries."""
-    plain = rt or tenant_rules()
     plan, period = evaluation.plan, evaluation.period
+    plain = rt or rules_for_period(period)  # the settings version in force on the period's first day
     employee = plan.employee
     entries = entries_of(evaluation)
     rows, extra = indicator_rows(evaluation, plain, frozenset(entries.no_realisation))

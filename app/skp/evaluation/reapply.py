@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from app import audit, jobs
@@ -34,6 +35,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.org.models import Employee, Position
 from app.periods.models import Period
+from app.settings.services import rules_for_period
 from app.skp.evaluation.access import can_reapply_rules
 from app.skp.evaluation.compute import recompute
 from app.skp.evaluation.entries import audit_view
@@ -60,6 +62,17 @@ def start_reapply(user: User, period: Period, reason: str | None = None) -> Rule
     return job
 
 
+def drafts_by_period(from_day: date, until_day: date | None = None) -> list[tuple[Period, int]]:
+    """Draft evaluations per period starting in [from_day, until_day): the ones a
+    settings version from ``from_day`` governs (``app.settings.affected``)."""
+    query = (select(Period, func.count(Evaluation.id)).join(Evaluation, Evaluation.period_id == Period.id)
+             .where(Evaluation.status == EvaluationStatus.DRAFT, Period.starts_on >= from_day)
+             .group_by(Period.id).order_by(Period.starts_on, Period.id))
+    if until_day is not None:
+        query = query.where(Period.starts_on < until_day)
+    return [(period, count) for period, count in db.session.execute(query).all()]
+
+
 def _draft_ids(period_id: int) -> list[int]:
     return list(db.session.scalars(
         select(Evaluation.id).where(Evaluation.period_id == period_id, Evaluation.status == EvaluationStatus.DRAFT)
@@ -77,7 +90,8 @@ def run_reapply(job_id: int) -> None:
         job.total = len(ids)
         requested_by = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
         db.session.commit()
-        rt = tenant_rules()
+        period = db.session.get(Period, job.period_id) if job.period_id is not None else None
+        rt = rules_for_period(period) if period is not None else tenant_rules()  # the period's settings version
         why = job.reason or _("Terapkan ulang aturan %(code)s %(version)s", code=rt.rule_set.code,
                               version=rt.rule_set.version)
         with audit.acting_as(requested_by):

@@ -29,6 +29,7 @@ from app.org.models import Employee, Position
 from app.periods.models import Period
 from app.regions.manager import RuleSetRuntime
 from app.regions.types import Expectation
+from app.settings.services import rules_for_period
 from app.skp.evaluation.access import can_rate, can_reapply_rules, can_start_evaluation
 from app.skp.evaluation.compute import Computed, compute, current_outcome, preview, recompute
 from app.skp.evaluation.entries import RatingData, audit_view, entries_of, record, store_entries
@@ -49,7 +50,7 @@ from app.skp.evaluation.scheme import (
 from app.skp.evaluation.unit import unit_spread
 from app.skp.planning.access import is_owner, penilai_of
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
-from app.tenancy import tenant_rules, tenant_today, utc_now
+from app.tenancy import tenant_rules, tenant_today, utc_now  # noqa: F401 - tenant_rules: callers reach it here
 from app.webhooks import services as webhooks
 
 # The stage's public surface (the demo and the views call these).
@@ -162,7 +163,7 @@ def save_ratings(user: User, evaluation: Evaluation, data: RatingData, version: 
     """The penilai saves ratings: the draft is recomputed and the change audited."""
     require_rater(user, evaluation)
     _check_version(evaluation, version)
-    rt = tenant_rules()
+    rt = rules_for_period(evaluation.period)
     before = audit_view(evaluation)
     store_entries(evaluation, _clean_entries(evaluation, data, rt))
     recompute(evaluation, rt)
@@ -253,10 +254,10 @@ def record_no_realisation(user: User, evaluation: Evaluation, plan_indicator_id:
 
 def reapply_rules(user: User, period: Period, reason: str | None = None) -> list[tuple[Evaluation, dict, dict]]:
     """"Terapkan ulang aturan": recompute every draft evaluation of the period with the
-    rule set as installed now, each recorded before → after. Final ones are never touched."""
+    rule set as installed now and the settings in force on the period's first day, each recorded before → after. Final ones are never touched."""
     if not can_reapply_rules(user):
         raise Forbidden(_("Hanya admin instansi yang dapat menerapkan ulang aturan."))
-    rt = tenant_rules()
+    rt = rules_for_period(period)  # the settings version in force on the period's first day
     drafts = db.session.scalars(
         select(Evaluation).where(Evaluation.period_id == period.id, Evaluation.status == EvaluationStatus.DRAFT)
         .options(joinedload(Evaluation.plan).joinedload(Plan.employee), joinedload(Evaluation.period))

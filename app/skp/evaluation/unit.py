@@ -26,6 +26,7 @@ from app.org.models import Employee, Position, Unit
 from app.periods.models import Period
 from app.regions.distribution import DistributionCheck
 from app.regions.manager import RuleSetRuntime
+from app.settings.services import rules_for_period
 from app.skp.evaluation.access import can_set_organisation_predikat
 from app.skp.evaluation.entries import (
     audit_view,
@@ -139,7 +140,7 @@ def unit_spread(unit: Unit, period: Period, organisation_predikat: str | None = 
                 rt: RuleSetRuntime | None = None) -> UnitSpread:
     """The unit's predikat spread for the period (draft and final evaluations with a
     predikat) and the rule set's distribution check for the organisation predikat."""
-    rt = rt or tenant_rules()
+    rt = rt or rules_for_period(period)  # the settings version in force on the period's first day
     evaluations = list(db.session.scalars(unit_evaluation_query(unit.id, period.id)).unique())
     rated = [e for e in evaluations if e.predikat_code]
     counts = Counter(e.predikat_code for e in rated)
@@ -167,7 +168,7 @@ def may_set_organisation_predikat(user: User, unit: Unit, rt: RuleSetRuntime | N
 
 def set_organisation_predikat(user: User, unit: Unit, period: Period, code: str) -> int:
     """Store the unit's organisation predikat in every draft evaluation of the unit and period."""
-    rt = tenant_rules()
+    rt = rules_for_period(period)
     if not may_set_organisation_predikat(user, unit, rt):
         raise Forbidden(_("Predikat organisasi unit ditetapkan oleh admin instansi%(head)s.",
                           head=_(" atau kepala unit") if rt.rule_set.unit_head_sets_organisation_predikat else ""))

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.notifications import register_link
 from app.org.models import Unit
 from app.periods.models import Period, PeriodKind
+from app.settings.services import rules_for_period
 from app.skp.evaluation import reapply as reapplying
 from app.skp.evaluation import services as service
 from app.skp.evaluation import unit as units
@@ -54,7 +55,7 @@ from app.skp.evaluation.scheme import (
 from app.skp.evaluation.worklist import due_for, due_year
 from app.skp.planning.access import can_view_plan, is_owner
 from app.skp.planning.models import Plan
-from app.tenancy import tenant_rules, tenant_today
+from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
 from app.web.progress import progress_answer
@@ -118,13 +119,13 @@ def start(plan_id: int, period_id: int):
 # --- rating ---------------------------------------------------------------------------------
 
 def _rating_form_class(evaluation: Evaluation):
-    rt = tenant_rules()
+    rt = rules_for_period(evaluation.period)
     return rating_form(is_matrix(rt), behaviour_codes(evaluation, rt), input_components(rt), maximum_score(rt),
                        max_additional_points(rt))
 
 
 def _render_detail(evaluation: Evaluation, form, finalise_form, status: int = 200):
-    rt = tenant_rules()
+    rt = rules_for_period(evaluation.period)
     outcome = service.current_outcome(evaluation)
     rateable = can_rate(current_user, evaluation)
     finalise_form.version.data = evaluation.version
@@ -227,7 +228,7 @@ def no_realisation(evaluation_id: int, indicator_id: int):
 def peer(evaluation_id: int):
     evaluation = _load(evaluation_id)
     role = require_peer(current_user, evaluation)
-    rt = tenant_rules()
+    rt = rules_for_period(evaluation.period)
     form, done = peer_form(behaviour_codes(evaluation, rt), maximum_score(rt))(), None
     if form.validate_on_submit():
         scores = {code: form[name].data for name, code, _label in form.behaviour_fields}
@@ -254,7 +255,7 @@ def unit(unit_id: int, period_id: int):
     is_head = head is not None and head.id == current_user.employee_id
     if not can_check_distribution(current_user, is_head, units.rates_in_unit(current_user, unit.id, period.id)):
         raise Forbidden(_("Halaman distribusi unit ini untuk admin, kepala unit dan pejabat penilai di unit ini."))
-    rt = tenant_rules()
+    rt = rules_for_period(period)
     form, done = OrganisationPredikatForm(), None
     form.organisation_predikat.choices = [(c, ORGANISATION_PREDIKAT_LABELS.get(c, c))
                                           for c in units.organisation_choices(rt)]

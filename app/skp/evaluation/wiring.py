@@ -9,13 +9,16 @@ predikat figures through ``app.providers``.
 from __future__ import annotations
 
 from app import providers
+from app.settings.affected import provide_draft_counts
 from app.skp.evaluation import figures
+from app.skp.evaluation.reapply import drafts_by_period
 from app.skp.evaluation.worklist import final_period_ids
 from app.skp.realisation.services import provide_closed_periods
 
 
 def connect() -> None:
     provide_closed_periods(final_period_ids)
+    provide_draft_counts(drafts_by_period)  # the settings editor's preview names the drafts a version governs
     providers.provide(predikat_rows=figures.predikat_rows,
                       evaluated_period_dates=figures.evaluated_period_dates,
                       stored_predikat_labels=figures.stored_predikat_labels)
