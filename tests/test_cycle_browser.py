@@ -28,7 +28,8 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
         tenant = make_tenant("walesi", rule_set="walesi")
         # 2026 is still running and the evidence is not reviewed in this walk-through:
         # finalise early, pending evidence as a warning (issue #9 settings).
-        tenant.settings = {"early_finalisation": True, "pending_evidence": "warn"}
+        # Walesi's held-meeting rule has its own tests (tests/test_meetings.py): off here.
+        tenant.settings = {"early_finalisation": True, "pending_evidence": "warn", "evaluation_meeting_required": False}
         db.session.commit()
         org = make_org(tenant)
         with tenant_scope(org.tenant):
@@ -53,7 +54,8 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
     page.screenshot(path=str(tmp_path / "1-iki-form.png"), full_page=True)
     page.click("button:has-text('Simpan')")
     assert "Jumlah anak divaksinasi" in page.inner_text("main")
-    page.click("button:has-text('Ajukan kepada pejabat penilai')")
+    page.click("text=Ajukan kepada pejabat penilai")  # the confirmation step (issue #12)
+    page.click("button:has-text('Ya, ajukan kepada pejabat penilai')")
     assert page.inner_text("#status") == "Diajukan"
     plan_url = page.url
 

@@ -300,7 +300,8 @@ def test_one_employees_year_through_the_web(app, region):
         tenant = make_tenant(region.slug, rule_set=region.slug)
         # The year runs until 31 December and nobody reviews the evidence here: the cycle finalises
         # early and with pending evidence as a warning (issue #9 settings).
-        tenant.settings = {"early_finalisation": True, "pending_evidence": "warn"}
+        # Walesi's held-meeting rule has its own tests (tests/test_meetings.py): off here.
+        tenant.settings = {"early_finalisation": True, "pending_evidence": "warn", "evaluation_meeting_required": False}
         db.session.commit()
         o = make_org(tenant)
         _extra_accounts(o)

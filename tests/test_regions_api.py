@@ -50,8 +50,8 @@ def test_the_starter_imports_only_the_public_api_and_declares_its_range(tmp_path
     source = root / module / "__init__.py"
     assert _only_the_api(source, module) == []
     assert _only_the_api(root / "tests" / "test_conformance.py", module) == []
-    # Declares the range from the API it was made with (1.2 since issue #10 added the documents).
-    assert 'KINERJA_API = ">=1.2,<2"' in source.read_text(encoding="utf-8")
+    # Declares the range from the API it was made with (1.3 since issue #12 added evaluation meetings).
+    assert 'KINERJA_API = ">=1.3,<2"' in source.read_text(encoding="utf-8")
 
 
 def test_the_api_module_needs_no_pytest_and_declares_its_version():

@@ -46,7 +46,8 @@ def _setup(slug: str, settings: dict | None = None):
     tenant = make_tenant(slug, rule_set=slug)
     # The year under test may still be running: these tests finalise its periods early
     # (the rule itself is tested in test_skp_finalising.py).
-    tenant.settings = {"early_finalisation": True, **(settings or {})}
+    # Walesi's held-meeting rule has its own tests (tests/test_meetings.py): off here.
+    tenant.settings = {"early_finalisation": True, "evaluation_meeting_required": False, **(settings or {})}
     db.session.commit()
     org_ = make_org(tenant)
     rule_set = regions().get(slug)
@@ -388,7 +389,7 @@ def test_distribution_block_refuses_and_warn_allows(app, client):
         assert _evaluation(o, s1).inputs["organisation_predikat"] == "baik"
         with all_tenants("test"):
             tenant = Tenant.query.filter_by(slug="walesi").one()
-            tenant.settings = {"distribution_mode": "warn"}
+            tenant.settings = {"distribution_mode": "warn", "evaluation_meeting_required": False}
             db.session.commit()
     response = _finalise(client, "walesi", s1)
     assert response.status_code == 302

@@ -62,6 +62,7 @@ from app.demo.followups import (
     training_catalogue,
     training_progress,
 )
+from app.demo.meetings import seed_meetings
 from app.demo.plans import demo_chain, demo_plans, demo_plans_this_year, organisation_plans
 from app.demo.work import work_through, work_through_heads
 from app.extensions import db
@@ -120,6 +121,7 @@ def seed_cycle(today: date, rng: random.Random) -> CycleReport:
         demo_plans(seed, chain, history)
         demo_plans_this_year(seed, chain, current)
         organisation_plans(seed, current, skip={e.id for e in chain["all"]})
+    seed_meetings(seed, chain, passed)  # before finalising: the rule set may require a held meeting
     work_through(seed, chain, history, passed)
     work_through_heads(seed, chain, history, passed)
     open_objection(seed, chain, passed)

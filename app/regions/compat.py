@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 DEFAULT_RANGE = ">=1.0,<2"
 RANGE_ATTRIBUTE = "KINERJA_API"
 

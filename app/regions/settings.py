@@ -84,6 +84,10 @@ class TenantSettingsSchema(Schema):
         load_default=None, allow_none=True,
         metadata={"description": "Kepala unit boleh menetapkan predikat organisasi unit yang dipimpinnya "
                                  "(admin instansi selalu boleh)."})
+    evaluation_meeting_required = fields.Boolean(
+        load_default=None, allow_none=True,
+        metadata={"description": "Penilaian suatu periode baru dapat difinalkan setelah rapat evaluasi kinerja "
+                                 "unit pegawai (atau unit di atasnya) untuk periode itu terlaksana."})
 
 
 def _schema_for(rule_set: RuleSet) -> Schema:
@@ -150,6 +154,7 @@ def effective_settings(rule_set: RuleSet, settings: Mapping[str, Any] | None) ->
         "early_finalisation": rule_set.early_finalisation,
         "pending_evidence": rule_set.pending_evidence.value,
         "unit_head_sets_organisation_predikat": rule_set.unit_head_sets_organisation_predikat,
+        "evaluation_meeting_required": rule_set.evaluation_meeting_required,
     }
     return {**loaded, **{k: v for k, v in own.items() if loaded.get(k) is None}}
 
@@ -177,6 +182,7 @@ def apply_settings(rule_set: RuleSet, settings: Mapping[str, Any] | None) -> Rul
         early_finalisation=bool(eff["early_finalisation"]),
         pending_evidence=PendingEvidencePolicy(eff["pending_evidence"]),
         unit_head_sets_organisation_predikat=bool(eff["unit_head_sets_organisation_predikat"]),
+        evaluation_meeting_required=bool(eff["evaluation_meeting_required"]),
     )
 
 

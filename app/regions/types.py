@@ -376,6 +376,9 @@ class RuleSet:
     training: tuple[TrainingRule, ...] = ()
     # API 1.2: position kinds whose SKP uses the kualitatif approach (``skp_approach``).
     qualitative_position_kinds: tuple[str, ...] = ()
+    # API 1.3: a held evaluation meeting (rapat evaluasi kinerja) of the employee's
+    # unit (or a unit above it) for the period is required before finalising.
+    evaluation_meeting_required: bool = False
     real_rules: tuple[str, ...] = ()
     defaults: tuple[str, ...] = ()
     report_formats: tuple[ReportFormat, ...] = field(default=(), metadata={"snapshot": False})

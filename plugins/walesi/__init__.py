@@ -6,6 +6,9 @@ What the seed document asks for, and how this rule set answers it:
   families lifted out of poverty (Pengentasan Kemiskinan) and vaccination
   coverage (Vaksinasi), each indicator naming its programme;
 * evaluation every six months — semester periods, annual = mean of the two;
+* a rapat evaluasi kinerja in each agency every six months — the rule set
+  requires a held evaluation meeting of the employee's unit (or of the OPD
+  above it) before a semester's or the year's evaluations are finalised;
 * documents — the SKP and evaluation forms word the intervened column
   "RENCANA HASIL KERJA ATASAN YANG DIINTERVENSI" (as the e-Kinerja BKN export
   does), the SKP of a pejabat pimpinan tinggi uses the kualitatif approach,
@@ -53,7 +56,7 @@ from app.regions.api import (
     standard_report_formats,
 )
 
-KINERJA_API = ">=1.2,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
+KINERJA_API = ">=1.3,<2"  # the plugin API versions this plugin works with (docs/plugins.md)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POVERTY, VACCINATION = "Pengentasan Kemiskinan", "Vaksinasi"
@@ -101,6 +104,9 @@ RULE_SET: RuleSet = baseline_rule_set(
         "SKP pejabat pimpinan tinggi dengan pendekatan hasil kerja kualitatif",
     ),
     qualitative_position_kinds=("jpt",),
+    # The seed: a rapat evaluasi kinerja in each agency every six months. A semester's
+    # (and the year's) evaluations are finalised only after the unit's meeting was held.
+    evaluation_meeting_required=True,
     report_formats=standard_report_formats(matrix_predikat_labels(), labels=DOCUMENT_LABELS) + (
         ReportFormat("rekap-semester-xlsx", SEMESTER_RECAP_TITLE, XLSX,
                      partial(render_period_recap_xlsx, title=SEMESTER_RECAP_TITLE), file_extension="xlsx"),

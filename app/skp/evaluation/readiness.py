@@ -7,6 +7,8 @@ An evaluation is not finalised on partial data (issue #9):
 * the period has ended, unless the rule set allows ``early_finalisation``;
 * no evidence of the period awaits review when the rule set's
   ``pending_evidence`` policy is ``block`` (``warn``: a warning instead);
+* a held evaluation meeting of the employee's unit for the period, when the
+  rule set's ``evaluation_meeting_required`` says so (``app.meetings.rules``);
 * the result is complete and the region's own blockers are cleared.
 
 The same list is shown on the evaluation page and checked by ``finalise``.
@@ -21,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.meetings.rules import required_meeting_blocker
 from app.regions.manager import RuleSetRuntime
 from app.regions.types import PendingEvidencePolicy
 from app.skp.evaluation.models import Evaluation
@@ -81,6 +84,10 @@ def readiness(evaluation: Evaluation, outcome: EvaluationOutcome, rt: RuleSetRun
             blockers.append(message + " " + _("Periksa dulu bukti dukungnya pada halaman realisasi."))
         else:
             warnings.append(message)
+    meeting = required_meeting_blocker(rules.evaluation_meeting_required, evaluation.plan.employee,
+                                       evaluation.period)
+    if meeting is not None:
+        blockers.append(meeting)
     if outcome.error:
         blockers.append(_("Hasil belum lengkap: %(error)s", error=outcome.error))
     blockers.extend(b for b in outcome.blockers if b not in blockers)
