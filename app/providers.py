@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from app.org.models import Employee, Unit
 from app.periods.models import Period
-from app.regions.inputs import Complaint, UnitSatisfaction
+from app.regions.inputs import Complaint, CriteriaConsultation, UnitSatisfaction
 
 
 class PredikatRow(NamedTuple):
@@ -39,7 +39,8 @@ _providers: dict[str, Any] = {}
 def provide(**providers: Callable[..., Any]) -> None:
     """Register the functions that answer: ``unit_satisfaction``,
     ``complaints_about`` (the citizens' side); ``predikat_rows``,
-    ``evaluated_period_dates``, ``stored_predikat_labels`` (evaluation)."""
+    ``evaluated_period_dates``, ``stored_predikat_labels`` (evaluation);
+    ``criteria_consultation`` (the criteria consultation, for plan lock)."""
     unknown = set(providers) - set(_NAMES)
     if unknown:
         raise TypeError(f"Unknown provider(s): {', '.join(sorted(unknown))}")
@@ -76,5 +77,12 @@ def stored_predikat_labels(codes: Iterable[str]) -> dict[str, str]:
     return dict(provider(codes)) if provider is not None else {}
 
 
+def criteria_consultation(period: Period) -> CriteriaConsultation | None:
+    """The year's recorded criteria consultation, as region rules receive it at
+    plan lock (``app.consultation`` provides it); None without one."""
+    provider = _providers.get("criteria_consultation")
+    return provider(period) if provider is not None else None
+
+
 _NAMES = ("unit_satisfaction", "complaints_about", "predikat_rows", "evaluated_period_dates",
-          "stored_predikat_labels")
+          "stored_predikat_labels", "criteria_consultation")

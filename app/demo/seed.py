@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from app.auth.accounts import UserData, save_user
 from app.auth.models import User
 from app.auth.passwords import hash_password, password_problems
-from app.demo import cycle, ranks
+from app.demo import consultation, cycle, ranks
 from app.demo.context import DemoSeedError
 from app.demo.names import STYLES
 from app.demo.organisations import OrgPlan, Post, UnitPlan, plan_for, position_code
@@ -157,6 +157,7 @@ def _seed_one(info: TenantInfo, password: str, with_cycle: bool) -> TenantReport
         try:
             if with_cycle and not cycle.cycle_seeded():
                 report.cycle = cycle.seed_cycle(today, random.Random(f"kinerja-demo-cycle:{info.slug}")).line()
+                consultation.seed_consultation(today)  # regions that consult on criteria: one in progress
                 db.session.commit()
         except Exception:
             db.session.rollback()

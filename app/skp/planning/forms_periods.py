@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, TextAreaField
+from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.periods.services import MAX_YEAR, MIN_YEAR
@@ -25,11 +25,8 @@ class DatesForm(Form):
 
 
 class LockForm(Form):
-    """Lock plans now. The consultation fields feed the rule set's check
-    (e.g. Sawahlunto: indicators discussed with employees before they apply)."""
+    """Lock plans now. The region's rules are checked first, with the criteria
+    consultation recorded for the year (e.g. Sawahlunto: indicators discussed
+    with employees before they apply)."""
 
-    consultation_published_on = DateField(_l("Indikator diumumkan kepada pegawai pada"), validators=[Optional()])
-    consultation_closes_on = DateField(_l("Masa konsultasi berakhir pada"), validators=[Optional()])
-    comments_received = IntegerField(_l("Jumlah masukan pegawai"), validators=[Optional(), NumberRange(min=0)])
-    responses_published = BooleanField(_l("Tanggapan atas masukan sudah diumumkan"))
     reason = TextAreaField(_l("Catatan (opsional)"), validators=[Optional(), Length(max=2000)])

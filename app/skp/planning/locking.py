@@ -15,6 +15,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import providers
 from app.auth.models import User
 from app.errors import Invalid
 from app.extensions import db
@@ -30,7 +31,11 @@ from app.tenancy import tenant_rules, tenant_today
 
 def lock_blockers(period: Period, lock_on: date, consultation: CriteriaConsultation | None = None) -> list[str]:
     """What the region's rules say still stands in the way of locking the
-    year's plans on ``lock_on`` (empty: it may lock)."""
+    year's plans on ``lock_on`` (empty: it may lock). Without an explicit
+    ``consultation``, the one recorded for the year (``app.consultation``,
+    through ``app.providers``) is what the rules receive."""
+    if consultation is None:
+        consultation = providers.criteria_consultation(period)
     runtime = tenant_rules()
     planning = PlanningInput(period_label=period.label, lock_on=lock_on,
                              sectors=active_sectors(runtime.rule_set), consultation=consultation)
@@ -51,6 +56,8 @@ def lock_plans(user: User, period: Period, lock_on: date | None = None,
     the audit trail. Returns the lock date."""
     require(can_manage_periods(user), _("Hanya admin instansi yang dapat mengunci SKP."))
     on = lock_on or tenant_today()
+    if consultation is None:
+        consultation = providers.criteria_consultation(period)
     if plans_locked(period, on):
         raise Invalid(_("SKP tahun ini sudah terkunci sejak %(day)s.",
                         day=format_date(period.plans_lock_on, "dd-MM-yyyy")))

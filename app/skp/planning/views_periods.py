@@ -16,7 +16,6 @@ from app.auth.roles import admin_required
 from app.extensions import db
 from app.periods import services as calendar
 from app.periods.models import Period, PeriodKind
-from app.regions.inputs import CriteriaConsultation
 from app.skp.planning import locking
 from app.skp.planning.forms_periods import DatesForm, LockForm, OpenYearForm
 from app.skp.planning.guards import plans_locked
@@ -92,21 +91,13 @@ def detail(period_id: int):
     return done.response if done.ok else _render_detail(_year_or_404(period_id), dates=form, status=done.status)
 
 
-def _consultation(form: LockForm) -> CriteriaConsultation | None:
-    if not (form.consultation_published_on.data and form.consultation_closes_on.data):
-        return None
-    return CriteriaConsultation(
-        published_on=form.consultation_published_on.data, closes_on=form.consultation_closes_on.data,
-        comments_received=form.comments_received.data or 0, responses_published=bool(form.responses_published.data))
-
-
 @bp.route("/<int:period_id>/kunci", methods=["POST"])
 def lock(period_id: int):
     period = _year_or_404(period_id)
     form = LockForm()
     if not form.validate_on_submit():
         return _render_detail(period, lock=form, status=422)
-    done = perform(form, lambda: locking.lock_plans(current_user, period, None, _consultation(form), form.reason.data),
+    done = perform(form, lambda: locking.lock_plans(current_user, period, None, None, form.reason.data),
                    success=_("SKP tahun %(year)d dikunci mulai hari ini.", year=period.year),
                    redirect_to=url_for("periods.detail", period_id=period.id))
     return done.response if done.ok else _render_detail(_year_or_404(period_id), lock=form, status=done.status)
