@@ -62,6 +62,8 @@ def pages(built: Built) -> list[tuple[str, str | None, str]]:
         ("recap page", "admin", f"{s}/admin/rekap/pegawai"),
         ("public page", None, f"{s}/publik/"), ("login page", None, f"{s}/login"),
         ("API employees", "api", "/api/v1/employees"),
+        ("API SIASN exports", "api", "/api/v1/siasn/exports"),
+        ("API realisations", "api", f"/api/v1/plans/{built.plan_id}/realisations"),
     ]
 
 
@@ -109,7 +111,7 @@ def prepare(database: str) -> tuple[list[Built], dict[str, str]]:
             print(f"tenant {tenant.slug}: {tenant.employees} employees ready in {time.perf_counter() - start:.1f} s",
                   flush=True)
             with tenant_scope(db.session.scalar(db.select(Tenant).where(Tenant.slug == tenant.slug))):
-                secrets[tenant.slug] = api_tokens.create_token("bench", ["org:read"]).secret
+                secrets[tenant.slug] = api_tokens.create_token("bench", ["org:read", "skp:read", "siasn:export"]).secret
                 db.session.commit()
     if make_url(database).get_backend_name() == "postgresql":
         # As autovacuum would soon after a bulk load; as the tables' owner (the app's role may not).

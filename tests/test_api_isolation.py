@@ -26,9 +26,28 @@ PARAM_OBJECTS = {
     "plan_id": lambda b: b.cycle.plan_id,
     "evaluation_id": lambda b: b.cycle.final_evaluation_id,
     "objection_id": lambda b: b.cycle.objection_id,
+    "realisation_id": lambda b: b.cycle.realisation_id,
+    "endpoint_id": lambda b: b.webhook[0],
+    "delivery_id": lambda b: b.webhook[1],
 }
 B_MARKERS = ("Beta ", "kota-b", "Kota-B")
-BODIES = {"PATCH": {"name": "Diubah A"}, "POST": {}}
+BODIES = {"PATCH": {"name": "Diubah A"}, "POST": {}, "PUT": {"value": 1}}
+
+
+def add_webhook_objects(org) -> tuple[int, int]:
+    """An endpoint of ``org``'s tenant and one delivery to it: (endpoint id, delivery id)."""
+    from app.tenancy import tenant_scope
+    from app.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    with tenant_scope(org.tenant):
+        endpoint = WebhookEndpoint(url="https://beta.example/hook", events=["plan.agreed"], secret="whsec_beta")
+        db.session.add(endpoint)
+        db.session.flush()
+        delivery = WebhookDelivery(endpoint_id=endpoint.id, event_id="beta-event", event="plan.agreed",
+                                   payload={"id": "beta-event", "event": "plan.agreed", "data": {}})
+        db.session.add(delivery)
+        db.session.commit()
+        return endpoint.id, delivery.id
 
 
 def _b_state():
@@ -42,6 +61,7 @@ def test_every_api_route_hides_the_other_tenants_objects(app, two_tenants):
     with app.app_context():
         b.cycle = make_cycle(b)
         b.publik = add_publik_objects(b)
+        b.webhook = add_webhook_objects(b)
         make_cycle(a)
         with all_tenants("test lookup"):
             b.pegawai_nip = db.session.get(Employee, b.pegawai_id).nip
@@ -60,7 +80,7 @@ def test_every_api_route_hides_the_other_tenants_objects(app, two_tenants):
             args[name] = PARAM_OBJECTS[name](b)
         url = rule.build(args, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            headers = bearer(secret, **({"If-Match": "*"} if method == "PATCH" else {}))
+            headers = bearer(secret, **({"If-Match": "*"} if method in ("PATCH", "PUT") else {}))
             response = client.open(url, method=method, headers=headers, json=BODIES.get(method))
             body = response.get_data(as_text=True)
             if any(marker in body for marker in B_MARKERS):

@@ -121,7 +121,7 @@ def test_every_route_needs_its_scope(app, client, world):
                 others = make_token(world.tenant, [s for s in SCOPES if s != needed], name=f"no {needed}")
             url = path.replace("{nip}", "198001012005011001")
             for name in ("unit_id", "position_id", "employee_id", "period_id", "plan_id", "evaluation_id",
-                         "objection_id"):
+                         "objection_id", "realisation_id", "endpoint_id", "delivery_id"):
                 url = url.replace("{" + name + "}", "1")
             response = client.open(url, method=method.upper(), headers=bearer(others), json={})
             assert response.status_code == 403, f"{method} {path}"

@@ -258,3 +258,189 @@ PeriodPage = page_schema(Period, "PeriodPage")
 PlanPage = page_schema(Plan, "PlanPage")
 EvaluationPage = page_schema(Evaluation, "EvaluationPage")
 ObjectionPage = page_schema(Objection, "ObjectionPage")
+
+
+# --- bulk upsert of employees ----------------------------------------------------------
+
+def _cell(required: bool = False) -> ma.fields.String:
+    """A value of an import column (a spreadsheet cell): text; null reads as empty."""
+    return ma.fields.String(required=required, allow_none=True, validate=[validate.Length(max=1000), plain_text])
+
+
+class BulkEmployeeRow(ma.Schema):
+    """One employee, with the employee import's columns (the upload page documents each)."""
+
+    nip = _cell(required=True)
+    nama = _cell(required=True)
+    jenis_kelamin = _cell(required=True)
+    jenis_asn = _cell(required=True)
+    kode_jabatan = _cell()
+    email = _cell()
+    pangkat = _cell()
+    tmt_pangkat = _cell()
+
+
+class BulkEmployeesIn(ma.Schema):
+    rows = ma.fields.List(ma.fields.Nested(BulkEmployeeRow), required=True,
+                          validate=validate.Length(min=1),
+                          metadata={"description": "1 to 1,000 rows; every row with the same fields.",
+                                    "maxItems": 1000})
+    dry_run = ma.fields.Boolean(load_default=False,
+                                metadata={"description": "Only check and report; write nothing."})
+
+    @ma.pre_load
+    def _not_too_many(self, data, **kwargs):
+        from app.api.bulk import MAX_ROWS
+
+        if isinstance(data, dict) and isinstance(data.get("rows"), list) and len(data["rows"]) > MAX_ROWS:
+            raise ma.ValidationError(str(_l("Paling banyak %(n)d baris per permintaan; kirim dalam beberapa "
+                                            "permintaan.", n=MAX_ROWS)), "rows")
+        return data
+
+
+class BulkRowReport(ma.Schema):
+    index = ma.fields.Integer(metadata={"description": "The row's index in `rows` (from 0)."})
+    nip = ma.fields.String()
+    action = ma.fields.String(metadata={"description": "create, update, unchanged or error"})
+    changes = ma.fields.List(ma.fields.String(), metadata={"description": "The fields an update changes."})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "Messages per field (`_row`: the row as a whole)."})
+
+
+class BulkReport(ma.Schema):
+    written = ma.fields.Boolean(metadata={"description": "False for a dry run."})
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    rows = ma.fields.List(ma.fields.Nested(BulkRowReport))
+
+
+class BulkProblem(Problem):
+    """A bulk upsert with an error in some row: nothing was written."""
+
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    rows = ma.fields.List(ma.fields.Nested(BulkRowReport))
+
+
+# --- realisations ----------------------------------------------------------------------
+
+_URL = validate.Length(min=1, max=1000)
+
+
+class EvidenceLinkIn(ma.Schema):
+    url = Text(required=True, length=_URL, metadata={"description": "http(s) address of the evidence."})
+    title = ma.fields.String(load_default=None, allow_none=True,
+                             validate=[validate.Length(max=200), plain_text])
+
+
+class Evidence(ma.Schema):
+    id = Id()
+    kind = ma.fields.String()
+    url = ma.fields.String(allow_none=True)
+    title = ma.fields.String(attribute="original_name", allow_none=True)
+    review = ma.fields.String()
+    uploaded_at = UtcDateTime()
+
+
+class Realisation(ma.Schema):
+    id = Id()
+    plan_id = ma.fields.Function(lambda r: r.indicator.result.plan_id, metadata={"type": "integer"})
+    indicator_id = Id()
+    period_id = Id()
+    value = ma.fields.Float(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    updated_at = UtcDateTime()
+    version = ma.fields.Integer(metadata={"description": "Send it back as If-Match: \"<version>\" to update."})
+    evidence = ma.fields.List(ma.fields.Nested(Evidence))
+
+
+_VALUE = validate.Range(min=0, max=10**12)
+_LINKS = validate.Length(max=20)
+
+
+class RealisationIn(ma.Schema):
+    indicator_id = ma.fields.Integer(required=True, validate=_ID_RANGE, metadata={"description": "The IKI."})
+    period_id = ma.fields.Integer(required=True, validate=_ID_RANGE,
+                                  metadata={"description": "A sub-period of the plan's year (or the year)."})
+    value = ma.fields.Float(required=True, allow_nan=False, validate=_VALUE,
+                            metadata={"description": "The realisation within the sub-period, in the IKI's unit."})
+    note = ma.fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=2000), plain_text])
+    evidence_links = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), load_default=list, validate=_LINKS,
+                                    metadata={"description": "Up to 20 links; one already attached is skipped."})
+
+
+class RealisationPut(ma.Schema):
+    value = ma.fields.Float(required=True, allow_nan=False, validate=_VALUE)
+    note = ma.fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=2000), plain_text])
+    evidence_links = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), load_default=list, validate=_LINKS)
+
+
+class RealisationArgs(PageArgs):
+    period = _id_filter("Only this sub-period's realisations.")
+
+
+RealisationPage = page_schema(Realisation, "RealisationPage")
+
+
+# --- SIASN -------------------------------------------------------------------------------
+
+class SiasnExport(ma.Schema):
+    """The SIASN status of one final evaluation."""
+
+    evaluation_id = Id()
+    employee_id = Id()
+    period_id = Id()
+    status = ma.fields.String(metadata={"description": "pending (belum dikirim), queued, sent or failed"})
+    remote_id = ma.fields.String(allow_none=True, metadata={"description": "The id SIASN returned."})
+    attempts = ma.fields.Integer()
+    last_error = ma.fields.String(allow_none=True)
+    last_attempt_at = UtcDateTime(allow_none=True)
+    next_attempt_at = UtcDateTime(allow_none=True)
+    sent_at = UtcDateTime(allow_none=True)
+
+
+class SiasnExportArgs(PageArgs):
+    period = _id_filter("Only final evaluations of this period.")
+    status = ma.fields.String(load_default=None, validate=validate.OneOf(["pending", "queued", "sent", "failed"]))
+
+
+SiasnExportPage = page_schema(SiasnExport, "SiasnExportPage")
+
+
+# --- webhooks ------------------------------------------------------------------------------
+
+class WebhookEndpoint(ma.Schema):
+    id = Id()
+    url = ma.fields.String()
+    description = ma.fields.String()
+    events = ma.fields.List(ma.fields.String())
+    active = ma.fields.Boolean()
+    created_at = UtcDateTime()
+
+
+class WebhookEndpointCreated(WebhookEndpoint):
+    secret = ma.fields.String(metadata={"description": "Shown in this answer only: keep it to verify signatures."})
+
+
+class WebhookEndpointIn(ma.Schema):
+    url = Text(required=True, length=validate.Length(min=1, max=500))
+    events = ma.fields.List(ma.fields.String(validate=validate.Length(max=50)), required=True,
+                            validate=validate.Length(min=1, max=20))
+    description = ma.fields.String(load_default="", validate=[validate.Length(max=200), plain_text])
+
+
+class WebhookDelivery(ma.Schema):
+    id = Id()
+    endpoint_id = Id()
+    event_id = ma.fields.String()
+    event = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "pending, delivered or failed"})
+    attempts = ma.fields.Integer()
+    response_code = ma.fields.Integer(allow_none=True)
+    response_excerpt = ma.fields.String()
+    error = ma.fields.String()
+    created_at = UtcDateTime()
+    last_attempt_at = UtcDateTime(allow_none=True)
+    next_attempt_at = UtcDateTime(allow_none=True)
+
+
+WebhookEndpointPage = page_schema(WebhookEndpoint, "WebhookEndpointPage")
+WebhookDeliveryPage = page_schema(WebhookDelivery, "WebhookDeliveryPage")

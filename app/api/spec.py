@@ -78,7 +78,7 @@ def _locale_for_api(original):
 
 def init_api(app: Flask) -> Api:
     from app.api import docs
-    from app.api.resources import cycle, figures, org
+    from app.api.resources import cycle, figures, integrations, org, realisation
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
@@ -88,7 +88,7 @@ def init_api(app: Flask) -> Api:
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                        "description": "knj_… token"})
-    for bp in (org.bp, cycle.bp, figures.bp):
+    for bp in (org.bp, cycle.bp, realisation.bp, integrations.bp, figures.bp):
         api.register_blueprint(bp)
     app.register_blueprint(docs.bp)
     return api

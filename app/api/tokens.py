@@ -32,11 +32,11 @@ SCOPES: dict[str, object] = {
     "org:read": _l("Membaca unit kerja, jabatan, pegawai, periode dan status jejak audit"),
     "org:write": _l("Menambah, mengubah dan menonaktifkan pegawai"),
     "skp:read": _l("Membaca SKP beserta RHK dan IKI"),
-    "skp:write": _l("Mencatat realisasi (belum tersedia)"),
+    "skp:write": _l("Mencatat realisasi beserta tautan bukti dukung"),
     "evaluations:read": _l("Membaca penilaian, hasil akhir dan keberatan"),
     "publik:read": _l("Membaca IKM per unit dan statistik pengaduan"),
-    "siasn:export": _l("Mengirim hasil penilaian ke SIASN (belum tersedia)"),
-    "webhooks:manage": _l("Mengelola webhook (belum tersedia)"),
+    "siasn:export": _l("Melihat status dan mengirim hasil penilaian ke SIASN"),
+    "webhooks:manage": _l("Mengelola webhook dan pengirimannya"),
 }
 PREFIX_LENGTH = 10
 MAX_EXPIRY_DAYS = 3650

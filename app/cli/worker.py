@@ -1,6 +1,9 @@
-"""``flask worker``: the job queue's worker; ``flask webhooks retry-due``."""
+"""``flask worker``: the job queue's worker (which also keeps the periodic tick
+scheduled: ``app.scheduling.queue``); ``flask webhooks retry-due``."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -19,10 +22,15 @@ def worker(burst: bool) -> None:
         raise click.ClickException("REDIS_URL is not set: without it jobs run inside the web process.")
     from rq import Worker
 
+    from app.scheduling.queue import schedule_next
+
     jobs.forget_connections_after_fork(app)
     queue = jobs.queue(app)
+    if not burst and schedule_next(app, timedelta(0)):
+        click.echo("Scheduled the periodic tick (flask jobs tick) on the queue")
     click.echo(f"Working on queue {queue.name!r}")
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    # The scheduler moves scheduled jobs (the next tick) onto the queue when due.
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
 
 
 @click.group("webhooks")

@@ -149,6 +149,27 @@ def queue_due(user: User) -> int:
     return queue_ready(user)
 
 
+def requeue_due() -> int:
+    """The scheduler's retry (``flask jobs tick``): queue again every send that
+    failed on SIASN's side once its backoff is over (and any stuck in the
+    queue), as the admin who asked for it. Results never sent are only sent
+    when an admin asks (``queue_ready``)."""
+    if not config().can_send:
+        return 0
+    now = utc_now()
+    count = 0
+    for export in db.session.scalars(select(SiasnExport).where(
+            SiasnExport.status.in_((ExportStatus.FAILED, ExportStatus.QUEUED))).order_by(SiasnExport.id)):
+        if not _due(export, now) or export.requested_by_id is None:
+            continue
+        user = db.session.get(User, export.requested_by_id)
+        if user is None or not user.active or not user.is_admin:
+            continue
+        _queue(export, user)
+        count += 1
+    return count
+
+
 # --- the job ----------------------------------------------------------------------------
 
 def send_job(export_id: int, user_id: int) -> None:

@@ -48,12 +48,15 @@ def deliver(delivery_id: int) -> None:
     delivery.attempts += 1
     delivery.last_attempt_at = now
     code, excerpt, error = None, "", ""
+    secret = endpoint.secret
     if not endpoint.active:
         error = "endpoint disabled"
+    elif secret is None:  # stored under another SECRET_KEY: the admin registers the endpoint again
+        error = "secret unreadable"
     else:
         try:
             check_url(endpoint.url)
-            code, excerpt = _post(endpoint.url, endpoint.secret, delivery, int(now.timestamp()))
+            code, excerpt = _post(endpoint.url, secret, delivery, int(now.timestamp()))
         except Invalid:
             error = "address refused"
         except httpx.HTTPError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import secretbox
 from app.extensions import db, str_enum
 from app.tenancy import TenantScoped, utc_now
 
@@ -16,22 +17,36 @@ from app.tenancy import TenantScoped, utc_now
 class WebhookEndpoint(TenantScoped, db.Model):
     """A URL that receives the chosen events, signed with ``secret``.
 
-    The secret must be stored as is (the receiver checks an HMAC made with
-    it); it is shown once, when the endpoint is created, and never audited.
+    The secret must be recoverable (the receiver checks an HMAC made with
+    it), so it is kept encrypted (``secret_enc``, Fernet from SECRET_KEY:
+    ``app.secretbox``) rather than hashed; ``secret`` reads and writes it in
+    clear. It is shown once, when the endpoint is created, and never audited.
     """
 
     __tablename__ = "webhook_endpoint"
-    __audit_exclude__ = ("secret",)
+    __audit_exclude__ = ("secret_enc",)
     __table_args__ = (Index("ix_webhook_endpoint_tenant_created", "tenant_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(String(200), default="")
-    secret: Mapped[str] = mapped_column(String(100))
+    secret_enc: Mapped[str] = mapped_column(String(500))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    @property
+    def secret(self) -> str | None:
+        """The signing secret in clear; None when it was stored under another SECRET_KEY."""
+        try:
+            return secretbox.decrypt(secretbox.WEBHOOK_SECRET, self.secret_enc) if self.secret_enc else None
+        except secretbox.Unreadable:
+            return None
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_enc = secretbox.encrypt(secretbox.WEBHOOK_SECRET, value)
 
     def __str__(self) -> str:
         return self.url

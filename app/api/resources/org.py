@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.api import bulk
 from app.api import schemas as s
 from app.api.auth import api_blueprint, requires
 from app.api.paging import page
@@ -20,6 +22,7 @@ from app.extensions import db
 from app.org import services
 from app.org.models import Employee, Position, Unit
 from app.org.nip import normalise_nip
+from app.web.errors import problem
 
 bp = api_blueprint("api_org", __name__, description="Units (unit kerja), positions (jabatan) and employees.")
 
@@ -184,3 +187,28 @@ def employee_deactivate(employee_id):
     accounts.deactivate_employee(current)
     db.session.flush()
     return _with_etag(current)
+
+
+@bp.route("/employees/bulk", methods=["POST"])
+@bp.doc(parameters=[IDEMPOTENCY_KEY])
+@requires("org:write")
+@writes
+@bp.arguments(s.BulkEmployeesIn)
+@bp.response(200, s.BulkReport)
+@bp.alt_response(422, schema=s.BulkProblem, content_type="application/problem+json", description="A row has an error: nothing was written; `rows` reports "
+                                                     "every row, `errors` every message as `<index>.<field>`.")
+def employees_bulk(body):
+    """Create or update employees by NIP, in bulk
+
+    Up to 1,000 rows with the employee import's fields (`nip`, `nama`,
+    `jenis_kelamin`, `jenis_asn`, and optionally `kode_jabatan`, `email`,
+    `pangkat`, `tmt_pangkat`) and its rules. All or nothing: when any row has
+    an error nothing is written and the answer is 422 with a report of every
+    row; else 200 with the report. `dry_run` only checks."""
+    report = bulk.upsert(body["rows"], dry_run=body["dry_run"])
+    if not report.ok:
+        db.session.rollback()
+        return problem(422, _("Isian tidak dapat diproses"),
+                       _("Ada baris yang salah, jadi tidak ada yang ditulis. Lihat rows dan errors."), "invalid",
+                       errors=report.field_errors(), rows=report.rows, counts=report.counts)
+    return {"written": report.written, "counts": report.counts, "rows": report.rows}
