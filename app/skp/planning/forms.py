@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FloatField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -35,8 +36,10 @@ class ResultForm(VersionedForm):
 
 
 class IndicatorForm(VersionedForm):
+    source = RadioField(_l("Asal IKI"), choices=[("pustaka", _l("Pilih dari pustaka indikator")),
+                                               ("sendiri", _l("Tulis IKI sendiri"))], validate_choice=False)
     indicator_code = SelectField(_l("Dari pustaka indikator daerah"), validate_choice=False,
-                                 description=_l("Pilih dari pustaka, atau kosongkan dan isi IKI Anda sendiri di bawah."))
+                                 description=_l("Indikator yang ditetapkan untuk jabatan dan unit Anda tampil lebih dulu."))
     name = StringField(_l("Nama IKI (IKI sendiri)"), validators=[Optional(), Length(max=500)])
     aspect = SelectField(_l("Aspek"), choices=[("", "—")] + list(ASPECT_LABELS.items()), validate_choice=False)
     direction = SelectField(_l("Arah penilaian"), choices=list(DIRECTION_LABELS.items()), validate_choice=False)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.skp.planning import services as planning
 from app.skp.planning.forms import ActionForm, IndicatorForm, ResultForm
+from app.skp.planning.library import Library, chosen_code, default_source, library_of
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult
 from app.skp.planning.web import bp, current_version, plan_or_404, render_plan, require_editable
 from app.tenancy import tenant_rules
@@ -94,34 +95,47 @@ def result_delete(result_id: int):
 
 # --- IKI --------------------------------------------------------------------------------
 
-def _indicator_choices(plan: Plan) -> dict:
-    rule_set = tenant_rules().rule_set
-    unit = plan.employee.position.unit if plan.employee.position else None
-    own, others = planning.library_for(unit, rule_set)
+def _show_everything(library: Library, current_code: str | None) -> bool:
+    """The whole library on request (``?semua=1``), or when the IKI already comes from outside the suggestions."""
+    return request.args.get("semua") == "1" or not library.suggested or (
+        bool(current_code) and current_code not in library.codes(everything=False))
+
+
+def _indicator_choices(plan: Plan, form: IndicatorForm, current_code: str | None = None) -> Library:
+    """Fill the library choice (suggestions first) and where the radio starts; the split library."""
+    library = library_of(plan, tenant_rules().rule_set)
+    everything = _show_everything(library, current_code or form.indicator_code.data)
 
     def label(i):
         target = f" — {_('target')} {i.target} {i.unit}" if i.target else ""
         return f"{i.code}: {i.name}{target}"
 
-    groups = {_("IKI sendiri"): [("", _("— isi IKI sendiri di bawah —"))]}
-    if own:
-        groups[_("Sektor unit Anda dan umum") if others else _("Pustaka indikator")] = [(i.code, label(i)) for i in own]
-    if others:
-        groups[_("Sektor lain")] = [(i.code, label(i)) for i in others]
-    return groups
+    groups = {None: [("", _("— pilih indikator —"))]}
+    if library.for_position:
+        groups[_("Ditetapkan untuk jabatan atau unit Anda")] = [(i.code, label(i)) for i in library.for_position]
+    if library.for_unit:
+        groups[_("Sektor unit Anda dan umum")] = [(i.code, label(i)) for i in library.for_unit]
+    if library.others and everything:
+        groups[_("Sektor lain")] = [(i.code, label(i)) for i in library.others]
+    form.indicator_code.choices = groups
+    if request.method != "POST":
+        form.source.data = default_source(library, current_code, editing=current_code is not None)
+    return library
 
 
 def _indicator_data(form: IndicatorForm) -> planning.IndicatorData:
-    return planning.IndicatorData(form.indicator_code.data or None, form.name.data or "", form.aspect.data or "",
+    return planning.IndicatorData(chosen_code(form.source.data, form.indicator_code.data),
+                                  form.name.data or "", form.aspect.data or "",
                                   form.direction.data or "", form.unit.data or "", form.target_lower.data,
                                   form.target_upper.data)
 
 
-def _indicator_page(form, result_id: int, indicator_id: int | None, status: int):
+def _indicator_page(form, result_id: int, indicator_id: int | None, status: int, library: Library):
     result = db.get_or_404(PlanResult, result_id)
     indicator = db.session.get(PlanIndicator, indicator_id) if indicator_id else None
+    everything = _show_everything(library, indicator.indicator_code if indicator else form.indicator_code.data)
     return render_template("skp/plan_indicator_form.html", form=form, plan=result.plan, result=result,
-                           indicator=indicator), status
+                           indicator=indicator, library=library, everything=everything), status
 
 
 @bp.route("/rhk/<int:result_id>/iki/baru", methods=["GET", "POST"])
@@ -130,13 +144,13 @@ def indicator_new(result_id: int):
     plan = result.plan
     require_editable(plan)
     form = IndicatorForm()
-    form.indicator_code.choices = _indicator_choices(plan)
+    library = _indicator_choices(plan, form)
     done = _submit(form, plan, lambda: planning.add_indicator(current_user, result, form.version_number,
                                                              _indicator_data(form)), _("IKI ditambahkan."))
     if done.ok:
         return done.response
     status = done.status
-    return _indicator_page(form, result_id, None, status)
+    return _indicator_page(form, result_id, None, status, library)
 
 
 @bp.route("/iki/<int:indicator_id>", methods=["GET", "POST"])
@@ -146,16 +160,16 @@ def indicator_edit(indicator_id: int):
     plan = result.plan
     require_editable(plan)
     form = IndicatorForm(obj=indicator if request.method == "GET" else None)
-    form.indicator_code.choices = _indicator_choices(plan)
     if request.method == "GET":
         form.indicator_code.data = indicator.indicator_code or ""
         form.target_upper.data = indicator.target_upper if indicator.target_upper != indicator.target_lower else None
+    library = _indicator_choices(plan, form, indicator.indicator_code or "")
     done = _submit(form, plan, lambda: planning.update_indicator(current_user, indicator, form.version_number,
                                                                 _indicator_data(form)), _("IKI disimpan."))
     if done.ok:
         return done.response
     status = done.status
-    return _indicator_page(form, result.id, indicator_id, status)
+    return _indicator_page(form, result.id, indicator_id, status, library)
 
 
 @bp.route("/iki/<int:indicator_id>/hapus", methods=["POST"])
