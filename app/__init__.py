@@ -68,11 +68,14 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     init_filters(app)
 
     # 5. Seams: where a lower layer asks and a higher one answers (docs/architecture.md).
+    from app import providers
+    from app.consultation.services import for_plan_lock
     from app.publik.figures import provide_figures
     from app.skp.evaluation import wiring as evaluation_wiring
     from app.skp.training import subscriptions as training_subscriptions
 
     provide_figures()  # a unit's IKM and the complaints about an employee, for evaluation
+    providers.provide(criteria_consultation=for_plan_lock)  # plan lock reads the recorded consultation
     evaluation_wiring.connect()  # realisation learns which periods a final evaluation closed
     training_subscriptions.connect()  # a final evaluation's recommendations become training records
 

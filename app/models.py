@@ -3,8 +3,19 @@ Alembic, the shell and the tests (``from app import models as m``)."""
 
 from app.api.models import ApiToken, IdempotencyRecord
 from app.audit.models import AuditEntry
+from app.auth.invitation_models import Invitation
 from app.auth.models import LoginAttempt, User, UserSession
+from app.consultation.models import Answer as ConsultationAnswer
+from app.consultation.models import Consultation
 from app.imports.models import ImportBatch
+from app.meetings.models import (
+    ActionStatus,
+    Attendance,
+    EvaluationMeeting,
+    MeetingAction,
+    MeetingParticipant,
+    MeetingStatus,
+)
 from app.notifications.models import Notification
 from app.org.models import ActingAssignment, Employee, EmployeeRank, Position, Unit
 from app.periods.models import Period
@@ -17,7 +28,9 @@ from app.publik.models import (
     PublikSettings,
     SurveyResponse,
 )
+from app.reminders.models import ReminderSent
 from app.reports.models import BundleStatus, DocumentBundle, IssuedDocument
+from app.scheduling.models import ScheduledTask
 from app.siasn.models import ExportStatus, SiasnExport, SiasnSendLog, SiasnSettings
 from app.skp.evaluation.models import (
     Evaluation,
@@ -43,6 +56,8 @@ from app.tenancy.models import SettingsVersion, Tenant
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "Consultation",
+    "ConsultationAnswer",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookEndpoint",
@@ -68,14 +83,23 @@ __all__ = [
     "IdempotencyRecord",
     "ImportBatch",
     "IndicatorAssignment",
+    "Invitation",
     "LoginAttempt",
     "Notification",
+    "ActionStatus",
+    "Attendance",
+    "EvaluationMeeting",
+    "MeetingAction",
+    "MeetingParticipant",
+    "MeetingStatus",
     "Objection",
     "ObjectionFile",
     "ObjectionSide",
     "ObjectionStatus",
     "PeerRating",
+    "ReminderSent",
     "RuleJob",
+    "ScheduledTask",
     "RuleJobStatus",
     "Period",
     "Plan",

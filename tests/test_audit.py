@@ -672,7 +672,7 @@ def test_every_audited_column_has_an_indonesian_label(app_context):
     from app.audit.labels import FIELD_LABELS
     from app.audit.services import NOT_AUDITED, SECRET_NAME
 
-    bookkeeping = {"AuditEntry", "LoginAttempt", "UserSession", "Notification"}
+    bookkeeping = {"AuditEntry", "LoginAttempt", "UserSession", "Notification", "ScheduledTask"}
     audited = [getattr(models, name) for name in models.__all__
                if hasattr(getattr(models, name), "__table__") and name not in bookkeeping
                # citizens' surveys, complaints and publications write no audit entries (checked below)

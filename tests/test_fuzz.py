@@ -21,6 +21,8 @@ import pytest
 
 from app.extensions import db
 from tests.conftest import login, make_cycle, make_operator, make_org, make_tenant
+from tests.consultation_support import add_consultation
+from tests.meetings_support import add_meeting
 from tests.publik_support import add_publik_objects
 
 ROLES = ["anonymous", "pegawai", "penilai", "atasan", "admin", "operator"]
@@ -49,14 +51,19 @@ PARAM_OBJECTS = {
     "complaint_id": lambda w: w.publik["complaint_id"],
     "publication_id": lambda w: w.publik["publication_id"],
     "follow_up_id": lambda w: w.publik["follow_up_id"],
+    "consultation_id": lambda w: w.publik["consultation_id"],  # tests/consultation_support.py
     "code": lambda w: "ABCDEFGHJKMN",  # a verification code (none issued: the not-found page)
     "token_id": lambda w: 1,  # an API token (none in this world: the revoke answers 404)
     "bundle_id": lambda w: 1,  # a document bundle (none in this world: 404)
     "job_id": lambda w: 1,  # a "terapkan ulang aturan" job (none in this world: 404)
     "endpoint_id": lambda w: 1,  # a webhook endpoint (none in this world: 404)
     "delivery_id": lambda w: 1,  # a webhook delivery (none in this world: 404)
+    "token": lambda w: "tidak-ada-undangan-seperti-ini",  # an invitation link (none: 404)
+    "meeting_id": lambda w: w.org.meeting_ids[0],  # an evaluation meeting (tests/meetings_support.py)
+    "action_id": lambda w: w.org.meeting_ids[1],  # its follow-up action
 }
-NON_OBJECT_PARAMS = {"kind": "pegawai", "nip": "198001012005011001"}
+NON_OBJECT_PARAMS = {"kind": "pegawai", "nip": "198001012005011001",
+                     "slug": SLUG}  # a region on the operators' pages
 # They end the session the sweep relies on (covered in test_auth.py).
 SKIPPED_ENDPOINTS = {"static", "auth.logout", "platform_auth.logout"}
 HOSTILE_IDS = ["0", "-1", "99999999999999999999", "²", "１"]
@@ -169,6 +176,8 @@ def _build_world(app) -> World:
         make_operator()
         cycle = make_cycle(org)
         publik = add_publik_objects(org)
+        publik["consultation_id"] = add_consultation(org, cycle.year_period_id)
+        org.meeting_ids = add_meeting(org, cycle.quarter_period_id)
         with tenant_scope(org.tenant):
             batch = ImportBatch(kind=ImportKind.EMPLOYEES, filename="pegawai.csv")
             db.session.add(batch)

@@ -18,6 +18,8 @@ from app.org.models import Employee, Position, Unit
 from app.tenancy import all_tenants
 from tests.api_support import make_token_id
 from tests.conftest import login, make_cycle
+from tests.consultation_support import add_consultation
+from tests.meetings_support import add_meeting
 from tests.publik_support import add_publik_objects
 from tests.reports_support import add_issued_document
 
@@ -53,13 +55,21 @@ PARAM_OBJECTS = {
     "job_id": lambda b: b.rule_job_id,  # a "terapkan ulang aturan" job of B
     "endpoint_id": lambda b: b.webhook_ids[0],  # a webhook endpoint of B
     "delivery_id": lambda b: b.webhook_ids[1],  # a delivery to it
+    "token": lambda b: b.invitation_token,  # a live invitation link of B (app/auth/invitations.py)
+    "consultation_id": lambda b: b.consultation_id,  # a criteria consultation of B
+    "meeting_id": lambda b: b.meeting_ids[0],  # an evaluation meeting of B
+    "action_id": lambda b: b.meeting_ids[1],  # its follow-up action
 }
 # URL parameters that name no tenant object (the same for every tenant).
-NON_OBJECT_PARAMS = {"kind": "pegawai"}
+NON_OBJECT_PARAMS = {"kind": "pegawai",
+                     # The operators' pages of one region: every region is theirs (tenant B's on purpose).
+                     "slug": "kota-b"}
 # Reachable without signing in.
 PUBLIC_ENDPOINTS = {"static", "site.landing", "site.health", "auth.login", "platform_auth.login",
                     "publik.transparency_page", "publik.download", "publik.survey_units", "publik.survey",
                     "publik.survey_thanks", "publik.complaint_new", "publik.complaint_sent", "publik.track",
+                    "consultation_public.published",
+                    "auth.invitation_accept",
                     "reports.verify"}
 # They end the session the loop relies on; covered in test_auth.py.
 SKIPPED_ENDPOINTS = {"auth.logout", "platform_auth.logout"}
@@ -103,6 +113,22 @@ def _add_rule_job(org) -> int:
         db.session.add(job)
         db.session.commit()
         return job.id
+
+
+def _add_invitation(org) -> str:
+    """A live invitation link of ``org``'s pegawai; returns its token."""
+    import hashlib
+    from datetime import timedelta
+
+    from app.auth.invitation_models import Invitation
+    from app.tenancy import tenant_scope, utc_now
+
+    token = "undangan-b-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+    with tenant_scope(org.tenant):
+        db.session.add(Invitation(user_id=org.user_ids["pegawai"], token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                                  purpose="reset", expires_at=utc_now() + timedelta(days=7)))
+        db.session.commit()
+    return token
 
 
 def _add_webhook(org) -> tuple[int, int]:
@@ -164,6 +190,9 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
         b.bundle_id = _add_bundle(b)
         b.rule_job_id = _add_rule_job(b)
         b.webhook_ids = _add_webhook(b)
+        b.invitation_token = _add_invitation(b)
+        b.consultation_id = add_consultation(b, b.cycle.year_period_id, "Beta konsultasi")
+        b.meeting_ids = add_meeting(b, b.cycle.year_period_id)
         before = _b_snapshot()
         db.session.remove()
     # Reach the views themselves: CSRF has its own test (test_auth.py).
@@ -215,6 +244,9 @@ def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkey
         b.bundle_id = _add_bundle(b)
         b.rule_job_id = _add_rule_job(b)
         b.webhook_ids = _add_webhook(b)
+        b.invitation_token = _add_invitation(b)
+        b.consultation_id = add_consultation(b, b.cycle.year_period_id, "Beta konsultasi")
+        b.meeting_ids = add_meeting(b, b.cycle.year_period_id)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     client = app.test_client()
     login(client, "kota-a", "admin")

@@ -6,7 +6,9 @@ from app.cli.accounts import accounts
 from app.cli.audit import audit_cli
 from app.cli.demo import demo
 from app.cli.documents import documents
+from app.cli.jobs import jobs_cli
 from app.cli.regions import regions_cli
+from app.cli.reminders import reminders_cli
 from app.cli.siasn import siasn_cli
 from app.cli.tenants import tenants
 from app.cli.tenants_data import publik_cli  # also adds `tenants export|import`
@@ -20,8 +22,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo)
     app.cli.add_command(regions_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(webhooks_cli)
     app.cli.add_command(siasn_cli)
     app.cli.add_command(documents)

@@ -13,6 +13,7 @@ from app.home.dashboards import admin_dashboard, optional_url, pegawai_dashboard
 from app.home.pegawai import pegawai_work
 from app.home.penilai import penilai_work
 from app.home.units import unit_progress
+from app.meetings.worklist import meeting_work
 from app.org import hierarchy
 from app.org.models import Unit
 from app.publik import complaints
@@ -63,6 +64,7 @@ def index():
             second_supervisor=hierarchy.supervisor_of(supervisor, today) if supervisor else None,
             team=team,
             follow_ups=complaints.open_follow_ups_for_supervisor(employee),
+            meetings=meeting_work(employee.id, today),
             work=pegawai_work(employee, today),
             penilai=penilai,
             to_decide=objections_to_decide(employee, today),
