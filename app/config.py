@@ -74,6 +74,10 @@ class Config:
     # unset, it is the host of PUBLIC_BASE_URL (app/security.py).
     PUBLIC_BASE_URL: str | None = None
     TRUSTED_HOSTS: list[str] | None = None
+    # A link to set a password works this many days (app/auth/invitations.py);
+    # a deadline is reminded from this many days before it (app/reminders/).
+    INVITATION_DAYS: int = 7
+    REMINDER_LEAD_DAYS: int = 3
 
     # Argon2id parameters, at or above OWASP ASVS 5.0 (t=2, m=19 MiB, p=1).
     ARGON2_TIME_COST = 2
@@ -145,6 +149,9 @@ class Config:
             values["PLATFORM_TWO_FACTOR_REQUIRED"] = False
         if redis_url := os.environ.get("REDIS_URL"):
             values["REDIS_URL"] = redis_url
+        for name in ("INVITATION_DAYS", "REMINDER_LEAD_DAYS"):
+            if days := os.environ.get(name):
+                values[name] = int(days)
         for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):
             if mail_value := os.environ.get(name):
                 values[name] = mail_value
