@@ -21,6 +21,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 WEBHOOK_SECRET = b"kinerja webhook secret v1"
+# A stored API answer replayed for a repeated Idempotency-Key: it may carry a
+# secret shown once (a new webhook's) or personal data.
+IDEMPOTENT_ANSWER = b"kinerja idempotent answer v1"
 
 
 class Unreadable(Exception):

@@ -151,6 +151,21 @@ def test_webhook_input_is_checked(app, client, two_tenants):
     assert client.get("/api/v1/webhooks", headers=bearer(reader)).status_code == 403
 
 
+def test_a_replayed_webhook_answer_keeps_its_secret_encrypted_at_rest(app, client, two_tenants):
+    a, _b = two_tenants
+    secret = _admin_token(app, a, ["webhooks:manage"])
+    headers = bearer(secret, **{"Idempotency-Key": "hook-1"})
+    body = {"url": "https://contoh.go.id/hook", "events": ["plan.agreed"]}
+    first = client.post("/api/v1/webhooks", json=body, headers=headers)
+    again = client.post("/api/v1/webhooks", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    signing_secret = first.get_json()["secret"]
+    assert again.get_json()["secret"] == signing_secret and again.headers["Idempotent-Replayed"] == "true"
+    with app.app_context(), tenant_scope(a.tenant):
+        stored = db.session.scalar(text("SELECT body FROM api_idempotency"))
+    assert signing_secret not in stored and "contoh.go.id" not in stored
+
+
 def test_an_unreadable_secret_fails_the_delivery_instead_of_signing_with_garbage(app, two_tenants, receiver):
     a, _b = two_tenants
     with app.app_context(), tenant_scope(a.tenant):

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, secretbox
 from app.api.models import IdempotencyRecord
 from app.extensions import db
 from app.tenancy import utc_now
@@ -85,7 +85,13 @@ def _stored(key: str) -> IdempotencyRecord | None:
 
 
 def _replay(record: IdempotencyRecord) -> Response:
-    response = Response(record.body, status=record.status, mimetype="application/json")
+    try:
+        body = secretbox.decrypt(secretbox.IDEMPOTENT_ANSWER, record.body)
+    except secretbox.Unreadable:  # stored under another SECRET_KEY
+        abort(problem(422, _("Isian tidak dapat diproses"),
+                      _("Jawaban untuk Idempotency-Key ini tidak dapat diulang. Pakai kunci baru."),
+                      "idempotency-key-reused", field="Idempotency-Key"))
+    response = Response(body, status=record.status, mimetype="application/json")
     for name, value in (record.headers or {}).items():
         response.headers[name] = value
     response.headers["Idempotent-Replayed"] = "true"
@@ -108,7 +114,8 @@ def _remember(key: str, request_hash: str, response: Response) -> None:
                        .execution_options(synchronize_session=False))
     db.session.add(IdempotencyRecord(
         token_id=g.api_token.id, key=key, request_hash=request_hash, status=response.status_code,
-        body=response.get_data(as_text=True),
+        # Encrypted: the answer may hold a secret shown once or personal data.
+        body=secretbox.encrypt(secretbox.IDEMPOTENT_ANSWER, response.get_data(as_text=True)),
         headers={name: response.headers[name] for name in _REPLAYED_HEADERS if name in response.headers}))
 
 
