@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
+from app.auth import invitations
 from app.auth.invitation_models import Invitation
 from app.auth.models import User
+from app.errors import NotFound
 from app.extensions import db
 from app.org import services as org
 from app.org.models import Employee
@@ -80,6 +82,22 @@ def test_a_link_sets_the_password_once(app, two_tenants):
         with all_tenants("test"):
             stored = db.session.scalar(select(Invitation.token_hash))
         assert stored not in link and len(stored) == 64
+
+
+def test_two_requests_racing_with_one_link_set_one_password(app, two_tenants):
+    a, _ = two_tenants
+    admin = app.test_client()
+    login(admin, "kota-a", "admin")
+    token = _path(_reset_link(admin, a.user_ids["pegawai"])).rsplit("/", 1)[1]
+    with app.test_request_context(), tenant_scope(a.tenant):
+        # Both requests found the link usable; the first one to accept uses it up.
+        first, second = invitations.find(token), invitations.find(token)
+        assert first is not None and second is not None
+        invitations.accept(first, NEW_PASSWORD)
+        with pytest.raises(NotFound):
+            invitations.accept(second, "Lain-Sandi-Yang-Panjang-2026")
+        db.session.commit()
+    assert login(app.test_client(), "kota-a", "pegawai", NEW_PASSWORD).status_code == 302
 
 
 def test_a_link_expires(app, two_tenants):
@@ -262,14 +280,20 @@ def test_the_operator_invites_a_first_admin(app, two_tenants):
     assert login(operator, None, "operator").status_code == 302
     token = csrf_token(operator, f"/platform/undangan-admin?tenant={tenant_id}")
     response = operator.post("/platform/undangan-admin", data={
-        "csrf_token": token, "tenant_id": str(tenant_id), "username": "admin", "email": "bkpsdm@kota-b.go.id"})
+        "csrf_token": token, "tenant_id": str(tenant_id), "username": "admin.baru", "email": "bkpsdm@kota-b.go.id"})
     assert response.status_code == 200
     link = LINK_RE.search(response.get_data(as_text=True)).group(0)
     assert "/kota-b/undangan/" in link
     assert _accept(app.test_client(), link).status_code == 302
-    assert login(app.test_client(), "kota-b", "admin", NEW_PASSWORD).status_code == 302
+    assert login(app.test_client(), "kota-b", "admin.baru", NEW_PASSWORD).status_code == 302
     with app.app_context():
         assert "user.invitation_accept" in _audit_actions("kota-b")
+
+    # An admin account already in use is not the operator's to take over: its region resets it.
+    for used in ("admin.baru", "admin"):
+        again = operator.post("/platform/undangan-admin", data={
+            "csrf_token": token, "tenant_id": str(tenant_id), "username": used, "email": ""})
+        assert again.status_code == 422 and "sudah dipakai" in again.get_data(as_text=True)
 
     # A new admin account when the name is free; a non-admin account is refused.
     token = csrf_token(operator, "/platform/undangan-admin")

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, update
@@ -37,7 +38,7 @@ from app.auth.invitation_models import Invitation
 from app.auth.models import User
 from app.auth.passwords import password_problems
 from app.auth.services import set_password
-from app.errors import Invalid
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.tenancy import current_tenant, local_time, utc_now
@@ -140,9 +141,16 @@ def accept(invitation: Invitation, password: str) -> User:
     problems = password_problems(password, user.username, (tenant.slug, *tenant.name.split()))
     if problems:
         raise Invalid(" ".join(problems), "password")
-    set_password(user, password, audited=False)
     now = utc_now()
-    invitation.used_at = now
+    # Used up in one conditional statement: of two requests racing with the
+    # same link (or a link revoked meanwhile), only the first one counts.
+    claimed = db.session.execute(update(Invitation).where(
+        Invitation.id == invitation.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now,
+    ).values(used_at=now).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise NotFound(_("Tautan ini tidak berlaku lagi."))
+    set_password(user, password, audited=False)
     revoke_open(user, now)
     audit.record("user.invitation_accept", user, None, {"password_set": True})
     return user

@@ -43,7 +43,8 @@ class Sent:
 
 
 def first_admin_invitation(tenant: Tenant, username: str, email: str | None) -> Sent:
-    """Invite the admin ``username`` of ``tenant`` (created as admin when missing); commits."""
+    """Invite the admin ``username`` of ``tenant`` (created as admin when missing, or an admin
+    account never used: no password, never signed in); commits."""
     username = username.strip().lower()
     if mail.mail_enabled() and not email:
         raise Invalid(_l("Isi alamat e-mail admin: undangan dikirim lewat e-mail."), "email")
@@ -58,6 +59,11 @@ def first_admin_invitation(tenant: Tenant, username: str, email: str | None) -> 
             raise Invalid(_l("Akun %(name)s bukan admin instansi.", name=username), "username")
         elif not user.active:
             raise Invalid(_l("Akun %(name)s nonaktif.", name=username), "username")
+        elif user.password_hash is not None or user.last_login_at is not None:
+            # The operator starts a region; it does not take over an admin who already
+            # uses the account — their own admins reset it by invitation.
+            raise Invalid(_l("Akun %(name)s sudah dipakai. Minta admin instansi daerah ini mengirim "
+                             "undangan atur ulang kata sandi.", name=username), "username")
         issued = invitations.issue(user, invitations.FIRST_ADMIN, email=email or None)
         sent_to = issued.email if mail.mail_enabled() else None
         if sent_to:
