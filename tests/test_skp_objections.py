@@ -13,10 +13,11 @@ from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications.models import Notification
 from app.periods.models import Period, PeriodKind
+from app.regions.snapshot import snapshot
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.objections import services as objections
 from app.skp.objections.models import Objection, ObjectionStatus
-from app.tenancy import tenant_scope, tenant_today
+from app.tenancy import tenant_rules, tenant_scope, tenant_today
 from app.tenancy.models import Tenant
 from tests.conftest import csrf_token, login, make_cycle
 
@@ -33,7 +34,7 @@ def cycle(app, two_tenants):
             evaluation = Evaluation(plan_id=a.cycle.plan_id, period_id=q3.id, evaluator_id=a.penilai_id,
                                     status=EvaluationStatus.FINAL, predikat_code="baik", predikat_label="Baik",
                                     score=None, rule_set_code="nasional", rule_set_version="test",
-                                    snapshot=None, delivered_on=DELIVERED)
+                                    snapshot=snapshot(tenant_rules().rule_set), delivered_on=DELIVERED)
             db.session.add(evaluation)
             db.session.commit()
             a.open_evaluation_id = evaluation.id
@@ -82,11 +83,17 @@ def test_lodging_the_day_after_the_deadline_is_refused(scope):
     assert db.session.scalar(select(Objection).where(Objection.evaluation_id == scope.open_evaluation_id)) is None
 
 
-def test_the_window_follows_the_tenant_setting(scope):
+def test_the_window_is_the_one_frozen_with_the_result(scope):
+    evaluation = _evaluation(scope)
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-a"))
     tenant.settings = {**(tenant.settings or {}), "objection_window_days": 7}
     db.session.flush()
-    assert objections.lodging_deadline(_evaluation(scope)) == DELIVERED + timedelta(days=7)
+    # A result already final keeps the window it was finalised under.
+    assert objections.lodging_deadline(evaluation) == DELIVERED + timedelta(days=14)
+    # A result finalised under the 7-day setting (finalising freezes the rules in force).
+    evaluation.snapshot = snapshot(tenant_rules().rule_set)
+    db.session.flush()
+    assert objections.lodging_deadline(evaluation) == DELIVERED + timedelta(days=7)
     with pytest.raises(Invalid):
         objections.lodge(_user(scope, "pegawai"), _evaluation(scope), "Alasan yang cukup panjang.",
                          today=DELIVERED + timedelta(days=8))

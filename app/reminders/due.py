@@ -144,8 +144,9 @@ def _evaluations(today: date, horizon: date) -> Iterable[Due]:
 
 
 def _objections(today: date, horizon: date) -> Iterable[Due]:
-    window = objections.window_days()
-    earliest, latest = today - timedelta(days=window), horizon - timedelta(days=window)
+    # Each result keeps the window frozen with it: look back as far as the longest allowed one.
+    longest = max(objections.LONGEST_WINDOW_DAYS, objections.window_days())
+    earliest, latest = today - timedelta(days=longest), horizon
     # The window runs from delivery, else from the day of finalising (a timestamp: one day of slack).
     candidates = db.session.execute(
         select(Evaluation, Plan.employee_id).join(Plan, Evaluation.plan_id == Plan.id).where(
@@ -157,7 +158,7 @@ def _objections(today: date, horizon: date) -> Iterable[Due]:
         )).all()
     owners = _accounts(employee_id for _evaluation, employee_id in candidates)
     for evaluation, employee_id in candidates:
-        deadline = objections.lodging_deadline(evaluation, window)
+        deadline = objections.lodging_deadline(evaluation)
         if deadline is None or not today <= deadline <= horizon:
             continue
 

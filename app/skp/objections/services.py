@@ -56,8 +56,16 @@ DEFAULT_DECISION_DAYS = 14
 
 # --- the windows ------------------------------------------------------------------
 
-def window_days() -> int:
-    return int(tenant_rules().rule_set.objection_window_days)
+# Tenant settings allow a window of at most 90 days (app/regions/settings.py).
+LONGEST_WINDOW_DAYS = 90
+
+
+def window_days(evaluation: Evaluation | None = None) -> int:
+    """The objection window in days: for a final evaluation, the one frozen in its
+    rule-set snapshot (a later settings version neither shortens nor lengthens the
+    window of a result already delivered); otherwise the rules in force."""
+    frozen = (evaluation.snapshot or {}).get("objection_window_days") if evaluation is not None else None
+    return int(frozen) if frozen is not None else int(tenant_rules().rule_set.objection_window_days)
 
 
 def decision_days() -> int:
@@ -78,7 +86,7 @@ def lodging_deadline(evaluation: Evaluation, days: int | None = None) -> date | 
     start = received_on(evaluation)
     if start is None:
         return None
-    return start + timedelta(days=window_days() if days is None else days)
+    return start + timedelta(days=window_days(evaluation) if days is None else days)
 
 
 def decision_deadline(objection: Objection) -> date:
@@ -181,7 +189,7 @@ def lodge(user: User, evaluation: Evaluation, reasons: str, today: date | None =
         raise Invalid(_(
             "Batas waktu pengajuan keberatan sudah lewat: paling lambat %(deadline)s "
             "(%(days)d hari sejak hasil penilaian diterima).",
-            deadline=format_date(deadline, "dd-MM-yyyy"), days=window_days()))
+            deadline=format_date(deadline, "dd-MM-yyyy"), days=window_days(evaluation)))
     reasons = (reasons or "").strip()
     if len(reasons) < 10:
         raise Invalid(_("Tuliskan alasan keberatan (paling sedikit 10 karakter)."), "reasons")

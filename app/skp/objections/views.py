@@ -151,7 +151,7 @@ def lodge(evaluation_id: int):
         if done.ok:
             return done.response
     return render_template("skp/followup_objection_lodge.html", form=form, evaluation=evaluation, info=info,
-                           window_days=objection_rules.window_days(),
+                           window_days=objection_rules.window_days(evaluation),
                            max_mb=_max_mb()), form_status(form, done)
 
 

@@ -15,7 +15,7 @@ from app.org.models import Employee
 from app.periods.models import Period
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.objections.models import Objection, ObjectionStatus
-from app.skp.objections.services import decision_deadline, lodging_deadline, window_days
+from app.skp.objections.services import decision_deadline, lodging_deadline
 from app.skp.planning.models import Plan
 
 EVALUATION_LIMIT = 12
@@ -40,10 +40,9 @@ def my_evaluations(employee_id: int, today: date, limit: int = EVALUATION_LIMIT)
         .where(Plan.employee_id == employee_id, Evaluation.status == EvaluationStatus.FINAL)
         .order_by(Period.ends_on.desc(), Period.kind, Evaluation.id.desc())
         .limit(limit)).all()
-    window = window_days() if rows else 0
     result = []
     for evaluation, objection in rows:
-        deadline = objection.deadline if objection is not None else lodging_deadline(evaluation, window)
+        deadline = objection.deadline if objection is not None else lodging_deadline(evaluation)
         result.append(EvaluationRow(evaluation, objection, deadline, deadline is not None and today <= deadline))
     return result
 
