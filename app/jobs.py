@@ -33,6 +33,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -153,6 +154,15 @@ def forget_connections_after_fork(app: Flask) -> None:
         with app.app_context():
             db.engine.dispose(close=False)
     os.register_at_fork(after_in_child=dispose)
+
+
+def link_context() -> AbstractContextManager:
+    """Absolute links (e-mails, documents) built outside a request — a command
+    or a scheduled task — as a request to ``PUBLIC_BASE_URL`` would build them."""
+    if has_request_context():
+        return nullcontext()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app.test_request_context(base_url=app.config.get("PUBLIC_BASE_URL") or None)
 
 
 # --- the thread runner ----------------------------------------------------------------

@@ -9,14 +9,13 @@ unique key and is rolled back, notifications and all).
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import jobs
 from app.extensions import db
 from app.notifications import notify
 from app.reminders.due import KINDS, Due, due_reminders
@@ -79,16 +78,7 @@ def send_all(slug: str | None = None) -> list[Outcome]:
     outcomes = []
     for row in rows:
         slug_of_row = row.slug
-        with _link_context(), tenant_scope(row):
+        with jobs.link_context(), tenant_scope(row):
             due = due_reminders(tenant_today())
             outcomes.append(Outcome(slug_of_row, len(due), _send(due)))
     return outcomes
-
-
-def _link_context() -> AbstractContextManager:
-    """Links in e-mails are absolute: outside a request, build them as a request
-    to ``PUBLIC_BASE_URL`` would."""
-    if has_request_context():
-        return nullcontext()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return app.test_request_context(base_url=app.config.get("PUBLIC_BASE_URL") or None)

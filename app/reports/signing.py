@@ -12,47 +12,36 @@ Nothing here commits. The passphrase is never logged nor shown.
 from __future__ import annotations
 
 import asyncio
-import base64
 import io
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 from flask_babel import gettext as _
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
 
+from app import secretbox
 from app.errors import Invalid
 from app.storage import StorageError, storage
 from app.tenancy.models import Tenant
 
 FIELD_NAME = "Signature1"
-_HKDF_INFO = b"kinerja signing passphrase v1"
+SIGNING_PASSPHRASE = b"kinerja signing passphrase v1"  # secretbox label (also SIASN credentials)
 
 
 class SigningUnavailable(Exception):
     """The tenant's certificate is configured but cannot be used (missing file, wrong passphrase)."""
 
 
-def _fernet() -> Fernet:
-    secret = current_app.config["SECRET_KEY"]
-    material = secret.encode() if isinstance(secret, str) else bytes(secret)
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(material)
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def encrypt_passphrase(passphrase: str) -> str:
-    return _fernet().encrypt(passphrase.encode()).decode()
+    return secretbox.encrypt(SIGNING_PASSPHRASE, passphrase)
 
 
 def decrypt_passphrase(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken as exc:  # SECRET_KEY changed since the key was stored
+        return secretbox.decrypt(SIGNING_PASSPHRASE, token)
+    except secretbox.Unreadable as exc:  # SECRET_KEY changed since the key was stored
         raise SigningUnavailable("The signing passphrase cannot be decrypted with this SECRET_KEY.") from exc
 
 

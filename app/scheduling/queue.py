@@ -15,7 +15,7 @@ from flask import Flask, current_app, has_app_context
 from app import jobs
 from app.scheduling.tick import tick
 
-EVERY = timedelta(minutes=5)
+EVERY = timedelta(minutes=1)  # the most frequent task (webhook retries) runs every minute
 JOB_PREFIX = "kinerja-tick-"
 
 

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import jobs
 from app.extensions import db
 from app.portability.retention import apply_retention
 from app.reminders import send_all as send_reminders
@@ -65,19 +64,10 @@ def _webhooks() -> str:
     return f"{webhook_retry_due()} deliveries submitted"
 
 
-def _links() -> AbstractContextManager:
-    """The Dokumen Evaluasi sent with a result carries absolute links: outside a
-    request, build them as a request to ``PUBLIC_BASE_URL`` would."""
-    if has_request_context():
-        return nullcontext()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return app.test_request_context(base_url=app.config.get("PUBLIC_BASE_URL") or None)
-
-
 def _siasn() -> str:
     total = 0
     for tenant in _active_tenants():
-        with _links(), tenant_scope(tenant):
+        with jobs.link_context(), tenant_scope(tenant):
             total += sender.requeue_due()
             db.session.commit()  # the send jobs start after this commit
     return f"{total} SIASN sends queued again"

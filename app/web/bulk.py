@@ -9,15 +9,21 @@ chain and pending mail of a refused row go with its rollback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import DomainError
 from app.extensions import db
+from app.regions.errors import PluginRuntimeError
+from app.regions.scoring import ScoringInputError
 from app.web.errors import duplicate_message, out_of_range_message, stale_message
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 200  # a bulk form never carries more (a team, a unit's plans)
 
@@ -49,6 +55,11 @@ def refused(label: str, message: str) -> Row:
     return Row(label, None, refusal=message)
 
 
+def rules_unavailable_message() -> str:
+    return _("Aturan daerah gagal memproses baris ini. Kesalahan telah dicatat; coba lagi nanti atau "
+             "hubungi operator platform.")
+
+
 def run_each(rows: Iterable[Row], done_message: str) -> list[RowResult]:
     """Run every row's action in its own transaction; the per-row results in order."""
     results = []
@@ -74,6 +85,13 @@ def run_each(rows: Iterable[Row], done_message: str) -> list[RowResult]:
         except DataError:
             db.session.rollback()
             results.append(RowResult(row.label, False, out_of_range_message(), row.url))
+            continue
+        except (PluginRuntimeError, ScoringInputError) as exc:
+            # The region's rules could not score this row: the rows before it stay done and
+            # are reported; this one is refused.
+            db.session.rollback()
+            log.error("Bulk action row refused by the region's rules: %s", type(exc).__name__)
+            results.append(RowResult(row.label, False, rules_unavailable_message(), row.url))
             continue
         results.append(RowResult(row.label, True, message or done_message, row.url))
     return results

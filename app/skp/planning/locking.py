@@ -22,11 +22,12 @@ from app.extensions import db
 from app.periods import services as calendar
 from app.periods.models import Period
 from app.regions.inputs import CriteriaConsultation, PlanningInput
+from app.settings.services import rules_for_period
 from app.skp.planning.access import can_manage_periods
 from app.skp.planning.guards import plans_locked, require
 from app.skp.planning.models import Plan, PlanStatus
 from app.skp.planning.sectors import active_sectors
-from app.tenancy import tenant_rules, tenant_today
+from app.tenancy import tenant_today
 
 
 def lock_blockers(period: Period, lock_on: date, consultation: CriteriaConsultation | None = None) -> list[str]:
@@ -36,7 +37,7 @@ def lock_blockers(period: Period, lock_on: date, consultation: CriteriaConsultat
     through ``app.providers``) is what the rules receive."""
     if consultation is None:
         consultation = providers.criteria_consultation(period)
-    runtime = tenant_rules()
+    runtime = rules_for_period(period)  # the settings version in force for that year
     planning = PlanningInput(period_label=period.label, lock_on=lock_on,
                              sectors=active_sectors(runtime.rule_set), consultation=consultation)
     return list(runtime.plan_lock_blockers(planning))
