@@ -27,7 +27,7 @@ from app.extensions import db
 from app.org.models import Position, Unit
 from app.periods.models import Period, PeriodKind
 from app.regions.periods import periods_in_year
-from app.regions.settings import SettingsError, TenantSettingsSchema, effective_settings
+from app.regions.settings import TenantSettingsSchema, effective_settings
 from app.regions.types import (
     Band,
     Component,
@@ -40,13 +40,12 @@ from app.regions.types import (
     TrainingRule,
 )
 from app.rules import labels as L
-from app.settings.services import diff, history
+from app.settings.services import history_rows
 from app.skp.objections.services import decision_days
 from app.skp.planning.labels import ASPECT_LABELS, DIRECTION_LABELS
 from app.skp.planning.models import IndicatorAssignment
 from app.skp.planning.sectors import library_for, sector_of
 from app.tenancy import tenant, tenant_rules, tenant_today
-from app.tenancy.models import SettingsVersion
 
 
 def num(value: float | int | None) -> str:
@@ -354,13 +353,6 @@ def _setting_rows(base: RuleSet, rs: RuleSet, in_force: Mapping[str, Any]) -> li
     return rows
 
 
-def _effective(base: RuleSet, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    try:
-        return effective_settings(base, overrides or {})
-    except SettingsError:  # a version written for an older plugin: show what it stored
-        return dict(overrides or {})
-
-
 def _people(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -368,18 +360,17 @@ def _people(ids: set[int]) -> dict[int, str]:
     return {u.id: (u.employee.name if u.employee is not None else u.username) for u in users}
 
 
-def _history(base: RuleSet, onboarding: Mapping[str, Any] | None, today: date) -> list[VersionRow]:
-    versions: list[SettingsVersion] = history()
+def _history(base: RuleSet, today: date) -> list[VersionRow]:
+    """The versions with their changes as the settings editor computes them (``history_rows``)."""
+    history = history_rows()
     descriptions = {name: _description(name, f.metadata.get("description", "")) or name
                     for name, f in _schema(base).fields.items()}
-    who = _people({v.created_by_id for v in versions if v.created_by_id is not None})
-    in_force = next((v for v in versions if v.effective_from <= today), None)
+    who = _people({v.created_by_id for v, _changes in history if v.created_by_id is not None})
+    in_force = next((v for v, _changes in history if v.effective_from <= today), None)
     rows = []
-    for index, version in enumerate(versions):
-        older = versions[index + 1].settings if index + 1 < len(versions) else onboarding
-        before, after = _effective(base, older), _effective(base, version.settings)
+    for version, changed in history:
         changes = tuple(Change(descriptions.get(name, name), show_setting(base, name, old),
-                               show_setting(base, name, new)) for name, old, new in diff(before, after))
+                               show_setting(base, name, new)) for name, old, new in changed)
         rows.append(VersionRow(
             version.number, version.effective_from, version.created_at,
             who.get(version.created_by_id, _("Sistem")) if version.created_by_id else _("Sistem"),
@@ -411,8 +402,8 @@ def rules_page(user: User) -> RulesPage:
         bands = [(b.label, band_range(b, _("nilai kinerja")), b.requires_innovation) for b in ordered]
 
     training_component = next((c.name for c in rs.components if c.source is ComponentSource.PELATIHAN), None)
-    history_rows = _history(base, row.settings, today)
-    current = next((v for v in history_rows if v.in_force), None)
+    version_rows = _history(base, today)
+    current = next((v for v in version_rows if v.in_force), None)
 
     return RulesPage(
         rule_set=rs,
@@ -442,7 +433,7 @@ def rules_page(user: User) -> RulesPage:
         settings=_setting_rows(base, rs, runtime.settings),
         in_force=current,
         in_force_since=current.effective_from if current else row.created_at,
-        history=history_rows,
+        history=version_rows,
     )
 
 

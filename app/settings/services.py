@@ -93,7 +93,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, 
 def validate(overrides: dict[str, Any]) -> dict[str, Any]:
     """Every setting in force under ``overrides``; raises ``Invalid`` naming the field."""
     try:
-        return effective_settings(tenant_rules().rule_set, overrides)
+        return effective_settings(own_rule_set(), overrides)  # the region's values, not today's overrides
     except SettingsError as exc:
         field, messages = next(iter(exc.problems.items()))
         raise Invalid(_("Pengaturan tidak valid: %(detail)s", detail=exc.detail), field=field) from exc
