@@ -302,8 +302,10 @@ def test_penilai_agrees_several_plans_each_through_the_review(app, world):
     penilai = signed_in(app, "penilai")
     team = penilai.get("/kota-a/skp/tim").get_data(as_text=True)
     assert f'name="plan" value="{first}"' in team and f'name="plan" value="{second}"' in team
+    assert f'name="version-{first}" value="1"' in team
     response = post(penilai, "/kota-a/skp/tim/setujui",
-                    {"plan": [str(first), str(second), str(world.a.cycle.plan_id)]})  # the last is agreed already
+                    {"plan": [str(first), str(second), str(world.a.cycle.plan_id)],  # the last is agreed already
+                     f"version-{first}": "1", f"version-{second}": "1"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.count('class="done"') == 2 and html.count('class="refused"') == 1
@@ -314,6 +316,18 @@ def test_penilai_agrees_several_plans_each_through_the_review(app, world):
     notified = in_a(app, lambda: db.session.scalar(select(func.count()).select_from(m.Notification)
                                                    .where(m.Notification.kind == "plan.agreed")))
     assert notified >= 2
+
+
+def test_bulk_agreement_refuses_a_plan_changed_since_the_page_was_shown(app, world):
+    first, second = _submitted_plans(app, world)
+    penilai = signed_in(app, "penilai")
+    # The second plan's version moved on (withdrawn, edited, resubmitted) after the page showed 1;
+    # the first carries no version at all: neither is agreed unseen.
+    in_a(app, lambda: (setattr(db.session.get(m.Plan, second), "resources", "diubah"), db.session.commit()))
+    response = post(penilai, "/kota-a/skp/tim/setujui", {"plan": [str(first), str(second)], f"version-{second}": "1"})
+    assert response.get_data(as_text=True).count('class="refused"') == 2
+    statuses = in_a(app, lambda: {p.id: p.status for p in db.session.scalars(select(m.Plan))})
+    assert statuses[first] is statuses[second] is m.PlanStatus.SUBMITTED
 
 
 def test_bulk_agreement_by_someone_else_agrees_nothing(app, world):
@@ -346,10 +360,19 @@ def test_penilai_starts_a_teams_evaluations_for_a_period(app, world):
 def test_bulk_finalisation_passes_every_blocker_and_reports_it_per_row(app, world):
     penilai = signed_in(app, "penilai")
     q2 = world.a.quarters[1]  # make_cycle's draft: no realisation for Q2, so a blocker stands
-    response = post(penilai, f"/kota-a/penilaian/massal/{q2}", {"aksi": "finalkan",
-                                                                 "plan": [str(world.a.cycle.plan_id)]})
+    plan = world.a.cycle.plan_id
+    shown = in_a(app, lambda: db.session.get(m.Evaluation, world.a.cycle.evaluation_id).version)
+    assert f'name="version-{plan}" value="{shown}"' in penilai.get(f"/kota-a/penilaian/massal/?periode={q2}").get_data(
+        as_text=True)
+    response = post(penilai, f"/kota-a/penilaian/massal/{q2}", {"aksi": "finalkan", "plan": [str(plan)],
+                                                                 f"version-{plan}": str(shown)})
     html = response.get_data(as_text=True)
     assert 'class="refused"' in html and "Belum dapat difinalkan" in html
+    # A draft changed since the page showed it (or no version sent) is refused as stale, never finalised unseen.
+    for stale in ({f"version-{plan}": str(shown - 1)}, {}):
+        html = post(penilai, f"/kota-a/penilaian/massal/{q2}", {"aksi": "finalkan", "plan": [str(plan)], **stale}
+                    ).get_data(as_text=True)
+        assert 'class="refused"' in html and "sudah diubah orang lain" in html
     draft = in_a(app, lambda: db.session.get(m.Evaluation, world.a.cycle.evaluation_id).status)
     assert draft is m.EvaluationStatus.DRAFT
     q1 = world.a.quarters[0]  # already final

@@ -9,7 +9,7 @@ done, or refused with the blocker's message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -59,18 +59,22 @@ def _start(user: User, plan: Plan, period: Period, existing: Evaluation | None) 
     return _("Sudah dimulai sebelumnya.") if existing is not None else _("Penilaian dimulai.")
 
 
-def _finalise(user: User, evaluation: Evaluation | None) -> str:
+def _finalise(user: User, evaluation: Evaluation | None, shown_version: int | None) -> str:
     if evaluation is None:
         raise Invalid(_("Penilaian belum dimulai."))
     if evaluation.status is EvaluationStatus.FINAL:
         raise Invalid(_("Penilaian ini sudah final."))
-    warnings = service.finalise(user, evaluation, None)
+    # The version the page showed: a draft changed since is refused as stale, never finalised unseen.
+    warnings = service.finalise(user, evaluation, shown_version if shown_version is not None else -1)
     return " ".join([_("Difinalkan."), *warnings])
 
 
 def rows_for(user: User, period: Period, action: str, plan_ids: list[int],
-             link: Callable[[TeamRow], str] | None = None) -> list[Row]:
-    """One row per ticked plan of the user's team for ``period``; ``action`` is START or FINALISE."""
+             link: Callable[[TeamRow], str] | None = None,
+             versions: Mapping[int, int | None] | None = None) -> list[Row]:
+    """One row per ticked plan of the user's team for ``period``; ``action`` is START or FINALISE.
+    ``versions``: plan id → the evaluation's version as the page showed it."""
+    versions = versions or {}
     if action not in (START, FINALISE):
         raise Invalid(_("Pilih: mulai menilai atau finalkan."))
     wanted = set(plan_ids)
@@ -81,7 +85,7 @@ def rows_for(user: User, period: Period, action: str, plan_ids: list[int],
         wanted.discard(team_row.plan.id)
         plan, evaluation = team_row.plan, team_row.evaluation
         act = ((lambda plan=plan, evaluation=evaluation: _start(user, plan, period, evaluation)) if action == START
-               else (lambda evaluation=evaluation: _finalise(user, evaluation)))
+               else (lambda evaluation=evaluation, plan=plan: _finalise(user, evaluation, versions.get(plan.id))))
         rows.append(Row(f"{plan.employee.name} · {period.label}", act, link(team_row) if link else None))
     if wanted:
         rows.append(refused(_("%(n)d pegawai lain yang dicentang", n=len(wanted)),

@@ -65,7 +65,8 @@ def act(period_id: int):
     if not ids:
         form.form_errors.append(_("Centang dulu pegawai yang akan diproses."))
         return _page(period.year, period, form=form, status=422)
-    results = run_each(bulk.rows_for(current_user, period, action, ids, _link), _("Selesai."))
+    versions = {i: request.form.get(f"version-{i}", type=int) for i in ids}
+    results = run_each(bulk.rows_for(current_user, period, action, ids, _link, versions), _("Selesai."))
     return _page(period.year, db.session.get(Period, period_id), results=results)
 
 

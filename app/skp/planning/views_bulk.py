@@ -33,7 +33,8 @@ def agree_checked():
             form.form_errors.append(_("Centang dulu SKP yang akan disetujui."))
             status = 422
         else:
-            results = run_each(bulk.agree_rows(current_user, ids,
+            versions = {i: request.form.get(f"version-{i}", type=int) for i in ids}
+            results = run_each(bulk.agree_rows(current_user, ids, versions,
                                                lambda plan: url_for("skp.plan_view", plan_id=plan.id)),
                                _("Disetujui."))
     plans = planning.team_plans(current_user)
