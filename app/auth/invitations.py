@@ -40,6 +40,7 @@ from app.auth.passwords import password_problems
 from app.auth.services import set_password
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.org.hierarchy import unit_and_descendants
 from app.org.models import Employee, Position, Unit
 from app.tenancy import current_tenant, local_time, utc_now
 from app.tenancy.models import Tenant
@@ -184,20 +185,11 @@ class BulkResult:
     not_invited: list[NotInvited] = field(default_factory=list)
 
 
-def unit_ids(unit: Unit, include_sub_units: bool) -> set[int]:
-    found = {unit.id}
-    frontier = {unit.id}
-    while include_sub_units and frontier:
-        frontier = set(db.session.scalars(select(Unit.id).where(Unit.parent_id.in_(frontier)))) - found
-        found |= frontier
-    return found
-
-
 def accounts_for_unit(unit: Unit, include_sub_units: bool = False) -> BulkResult:
     """Create an account (username: the NIP) for every active employee of the
     unit without one, and invite each; those who cannot be invited are listed
     with the reason. Runs in the caller's transaction."""
-    units = unit_ids(unit, include_sub_units)
+    units = unit_and_descendants({unit.id}) if include_sub_units else {unit.id}
     employees = db.session.scalars(
         select(Employee).join(Position, Employee.position_id == Position.id)
         .where(Employee.active, Position.unit_id.in_(units)).order_by(Employee.name, Employee.id)).all()

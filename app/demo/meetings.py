@@ -15,8 +15,7 @@ from app import audit
 from app.demo.context import DemoYear
 from app.meetings import services as meetings
 from app.meetings.models import Attendance
-from app.meetings.units import unit_and_ancestors
-from app.org.hierarchy import team_of
+from app.org.hierarchy import team_of, unit_and_ancestors
 from app.periods.models import Period
 
 AGENDA = ("1. Capaian kinerja {period} per bidang\n2. Kendala program dan realisasi IKI\n"

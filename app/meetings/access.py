@@ -15,8 +15,8 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.extensions import db
 from app.meetings.models import EvaluationMeeting, MeetingAction, MeetingParticipant
-from app.meetings.units import is_head_position, unit_and_ancestors, unit_and_descendants
-from app.org.hierarchy import positions_led_by
+from app.meetings.units import is_head_position
+from app.org.hierarchy import positions_led_by, unit_and_ancestors, unit_and_descendants
 from app.org.models import Position
 
 

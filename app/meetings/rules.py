@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.meetings.models import EvaluationMeeting, MeetingStatus
-from app.meetings.units import unit_and_ancestors
+from app.org.hierarchy import unit_and_ancestors
 from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
 

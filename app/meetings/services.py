@@ -36,8 +36,8 @@ from app.meetings.models import (
     MeetingParticipant,
     MeetingStatus,
 )
-from app.meetings.units import unit_and_descendants
 from app.notifications import notify
+from app.org.hierarchy import unit_and_descendants
 from app.org.models import Employee, Position, Unit
 from app.periods.models import Period
 from app.tenancy import tenant_today, utc_now

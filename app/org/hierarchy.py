@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.org.models import ActingAssignment, Employee, Position
+from app.org.models import ActingAssignment, Employee, Position, Unit
 from app.tenancy import tenant_today
 
 MAX_CHAIN = 20  # guards against a cycle slipping into the data
@@ -36,6 +36,30 @@ def _running(on: date):
     """Acting assignments in force on ``on``."""
     return and_(ActingAssignment.starts_on <= on,
                 or_(ActingAssignment.ends_on.is_(None), ActingAssignment.ends_on >= on))
+
+
+# --- the unit tree --------------------------------------------------------------------
+
+def unit_and_descendants(unit_ids: Iterable[int]) -> set[int]:
+    """The units and every unit below them (one query per level). What is given to
+    a unit — an indicator set, a meeting, a consultation — holds for its sub-units."""
+    found = set(unit_ids)
+    frontier = set(found)
+    for _ in range(MAX_CHAIN):
+        if not frontier:
+            break
+        frontier = set(db.session.scalars(select(Unit.id).where(Unit.parent_id.in_(frontier)))) - found
+        found |= frontier
+    return found
+
+
+def unit_and_ancestors(unit: Unit | None) -> list[int]:
+    """The unit and the units above it, nearest first."""
+    found: list[int] = []
+    while unit is not None and unit.id not in found and len(found) < MAX_CHAIN:
+        found.append(unit.id)
+        unit = unit.parent
+    return found
 
 
 # --- upwards: one employee's supervisor ------------------------------------------------

@@ -24,7 +24,8 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.org.models import Position, Unit
+from app.org.hierarchy import unit_and_ancestors
+from app.org.models import Position
 from app.periods.models import Period, PeriodKind
 from app.regions.periods import periods_in_year
 from app.regions.settings import TenantSettingsSchema, effective_settings
@@ -165,20 +166,12 @@ def _indicator_row(ind: Indicator) -> IndicatorRow:
                         target, ind.programme)
 
 
-def _unit_and_ancestors(unit: Unit | None) -> set[int]:
-    found: set[int] = set()
-    while unit is not None and unit.id not in found:
-        found.add(unit.id)
-        unit = unit.parent
-    return found
-
-
 def _assigned(rs: RuleSet, position: Position | None, year: int) -> list[IndicatorRow]:
     """The indicators the admin's indicator sets give the reader's position or unit this year."""
     if position is None:
         return []
     year_ids = select(Period.id).where(Period.year == year, Period.kind == PeriodKind.YEAR)
-    units = _unit_and_ancestors(position.unit)
+    units = unit_and_ancestors(position.unit)
     sets = db.session.scalars(
         select(IndicatorAssignment).where(
             IndicatorAssignment.period_id.in_(year_ids),

@@ -14,6 +14,7 @@ from app import audit
 from app.auth.models import User
 from app.errors import Invalid
 from app.extensions import db
+from app.org.hierarchy import unit_and_ancestors, unit_and_descendants
 from app.org.models import Employee, Position, Unit
 from app.periods.models import Period, PeriodKind
 from app.regions.types import RuleSet
@@ -30,29 +31,12 @@ from app.skp.planning.models import (
 from app.tenancy import tenant_rules
 
 
-def _unit_and_descendants(unit_id: int) -> set[int]:
-    found = {unit_id}
-    frontier = {unit_id}
-    while frontier:
-        frontier = set(db.session.scalars(select(Unit.id).where(Unit.parent_id.in_(frontier)))) - found
-        found |= frontier
-    return found
-
-
-def _unit_and_ancestors(unit: Unit | None) -> set[int]:
-    found: set[int] = set()
-    while unit is not None and unit.id not in found:
-        found.add(unit.id)
-        unit = unit.parent
-    return found
-
-
 def assignments_for(plan: Plan) -> list[IndicatorAssignment]:
     """The sets given to the plan owner's position or to its unit or a parent unit."""
     position = plan.employee.position
     if position is None:
         return []
-    units = _unit_and_ancestors(position.unit)
+    units = unit_and_ancestors(position.unit)
     return list(db.session.scalars(
         select(IndicatorAssignment)
         .where(IndicatorAssignment.period_id == plan.period_id,
@@ -125,7 +109,7 @@ def assign_indicators(user: User, period: Period, codes: list[str], unit_id: int
              .where(Plan.period_id == period.id, Plan.status.in_((PlanStatus.DRAFT, PlanStatus.RETURNED)))
              .options(joinedload(Plan.period), selectinload(Plan.results).selectinload(PlanResult.indicators)))
     if unit_id is not None:
-        query = query.where(Position.unit_id.in_(_unit_and_descendants(unit_id)))
+        query = query.where(Position.unit_id.in_(unit_and_descendants({unit_id})))
     else:
         query = query.where(Employee.position_id == position_id)
     changed = 0
