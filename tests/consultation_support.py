@@ -10,7 +10,9 @@ from app.tenancy import tenant_scope, tenant_today
 
 
 def add_consultation(org, period_id: int, title: str = "Konsultasi set indikator") -> int:
-    """An open consultation on the org's unit, answered by its pegawai (with a comment)."""
+    """An open consultation on the org's unit, answered by its pegawai (with a comment);
+    the org's tenant is made to offer criteria consultation (setting ``criteria_consultation``)."""
+    offer_consultation(org.tenant.id)
     with tenant_scope(org.tenant):
         today = tenant_today()
         consultation = Consultation(title=title, subject=Subject.INDICATOR_SET, period_id=period_id,
@@ -22,6 +24,17 @@ def add_consultation(org, period_id: int, title: str = "Konsultasi set indikator
                               comment=f"{title}: masukan"))
         db.session.commit()
         return consultation.id
+
+
+def offer_consultation(tenant_id: int) -> None:
+    """Switch the tenant's ``criteria_consultation`` setting on (off in most rule sets)."""
+    from app.tenancy import all_tenants
+    from app.tenancy.models import Tenant
+
+    with all_tenants("test: a tenant that consults on criteria"):
+        tenant = db.session.get(Tenant, tenant_id)
+        tenant.settings = {**(tenant.settings or {}), "criteria_consultation": True}
+        db.session.commit()
 
 
 SLUG = "sawahlunto-uji"

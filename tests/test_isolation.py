@@ -18,7 +18,7 @@ from app.org.models import Employee, Position, Unit
 from app.tenancy import all_tenants
 from tests.api_support import make_token_id
 from tests.conftest import login, make_cycle
-from tests.consultation_support import add_consultation
+from tests.consultation_support import add_consultation, offer_consultation
 from tests.meetings_support import add_meeting
 from tests.publik_support import add_publik_objects
 from tests.reports_support import add_issued_document
@@ -61,7 +61,7 @@ PARAM_OBJECTS = {
     "action_id": lambda b: b.meeting_ids[1],  # its follow-up action
 }
 # URL parameters that name no tenant object (the same for every tenant).
-NON_OBJECT_PARAMS = {"kind": "pegawai",
+NON_OBJECT_PARAMS = {"kind": "pegawai", "page": 1,  # a page of a PDF preview (bukti.preview_page)
                      # The operators' pages of one region: every region is theirs (tenant B's on purpose).
                      "slug": "kota-b"}
 # Reachable without signing in.
@@ -192,6 +192,7 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
         b.webhook_ids = _add_webhook(b)
         b.invitation_token = _add_invitation(b)
         b.consultation_id = add_consultation(b, b.cycle.year_period_id, "Beta konsultasi")
+        offer_consultation(a.tenant.id)  # A's consultation screens exist (the setting is off by default)
         b.meeting_ids = add_meeting(b, b.cycle.year_period_id)
         before = _b_snapshot()
         db.session.remove()

@@ -6,6 +6,14 @@ from app.auth.models import User
 from app.consultation.models import Consultation
 from app.extensions import db
 from app.org.models import Employee, Unit
+from app.tenancy import tenant_rules
+
+
+def enabled() -> bool:
+    """The tenant's settings in force offer criteria consultation (the common
+    setting ``criteria_consultation``: on in Sawahlunto, off elsewhere unless
+    the admin switches it on). Off: the screens are 404 and the menu hides them."""
+    return bool(tenant_rules().settings.get("criteria_consultation"))
 
 
 def can_manage(user: User) -> bool:

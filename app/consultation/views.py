@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.roles import admin_required
 from app.consultation import services
-from app.consultation.access import can_read, is_concerned
+from app.consultation.access import can_read, enabled, is_concerned
 from app.consultation.forms import (
     AnswerForm,
     DecideForm,
@@ -44,6 +44,17 @@ admin_bp = tenant_blueprint("consultation_admin", __name__, "/admin/konsultasi",
 bp = tenant_blueprint("consultation", __name__, "/konsultasi", template_folder="templates", guard=login_required)
 public_bp = tenant_blueprint("consultation_public", __name__, "/publik/konsultasi", template_folder="templates")
 register_link("consultation", "consultation.detail", "consultation_id")
+
+
+def _offered() -> None:
+    """A tenant whose settings do not offer criteria consultation has none of these pages."""
+    if not enabled():
+        abort(404)
+
+
+admin_bp.before_request(_offered)  # after the sign-in guard: a visitor is still sent to sign in
+bp.before_request(_offered)
+bp.app_context_processor(lambda: {"consultation_enabled": lambda: g.get("tenant") is not None and enabled()})
 
 
 def _consultation_or_404(consultation_id: int) -> Consultation:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
+from app.consultation.worklist import consultations_to_answer
 from app.extensions import db
 from app.home.dashboards import admin_dashboard, optional_url, pegawai_dashboard, penilai_dashboard
 from app.home.pegawai import pegawai_work
@@ -65,6 +66,7 @@ def index():
             team=team,
             follow_ups=complaints.open_follow_ups_for_supervisor(employee),
             meetings=meeting_work(employee.id, today),
+            consultations=consultations_to_answer(employee, today),
             work=pegawai_work(employee, today),
             penilai=penilai,
             to_decide=objections_to_decide(employee, today),

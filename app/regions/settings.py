@@ -88,6 +88,13 @@ class TenantSettingsSchema(Schema):
         load_default=None, allow_none=True,
         metadata={"description": "Penilaian suatu periode baru dapat difinalkan setelah rapat evaluasi kinerja "
                                  "unit pegawai (atau unit di atasnya) untuk periode itu terlaksana."})
+    # Not a rule-set field: a region whose rules consult employees on criteria
+    # (Sawahlunto) sets ``load_default=True`` in its own schema; any tenant may switch it on.
+    criteria_consultation = fields.Boolean(
+        load_default=False,
+        metadata={"label": "Konsultasi kriteria dengan pegawai",
+                  "description": "Admin instansi dapat membuka konsultasi kriteria penilaian (set indikator "
+                                 "atau pengaturan) kepada pegawai sebelum berlaku."})
 
 
 def _schema_for(rule_set: RuleSet) -> Schema:

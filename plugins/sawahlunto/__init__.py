@@ -94,6 +94,11 @@ class SawahluntoSettingsSchema(NationalSettingsSchema):
     require_published_responses = fields.Boolean(
         load_default=True,
         metadata={"description": "Tanggapan atas masukan pegawai wajib diumumkan sebelum SKP dikunci."})
+    criteria_consultation = fields.Boolean(
+        load_default=True,
+        metadata={"label": "Konsultasi kriteria dengan pegawai",
+                  "description": "Indikator dikonsultasikan kepada pegawai sebelum berlaku; bila dimatikan, "
+                                 "SKP dapat dikunci tanpa konsultasi."})
 
 
 RULE_SET: RuleSet = pp30_rule_set(
@@ -141,7 +146,10 @@ def kinerja_rule_sets() -> list[RuleSet]:
 
 @hookimpl
 def kinerja_plan_lock_blockers(rule_set, planning, settings):
-    """Plans lock only after the indicator set was put to employees for comment."""
+    """Plans lock only after the indicator set was put to employees for comment
+    (unless the tenant switched the consultation off)."""
+    if not settings.get("criteria_consultation", True):
+        return []
     consultation = planning.consultation
     if consultation is None:
         return ["Indikator periode ini belum dikonsultasikan kepada pegawai."]
