@@ -5,7 +5,7 @@ responds, decides and publishes — and Sawahlunto's plan lock reads it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from app import models as m
 from app.audit.models import AuditEntry
 from app.consultation.models import Answer, Consultation, Decision, Subject
 from app.extensions import db
+from app.periods.models import PeriodKind
 from app.tenancy import tenant_rules, tenant_scope, tenant_settings, tenant_today
 from app.tenancy.models import SettingsVersion, Tenant
 from tests.conftest import csrf_token, login
@@ -239,6 +240,19 @@ def test_a_bad_proposal_re_renders_with_a_message(app, world, over, message):
     admin = signed_in(app, "admin")
     response = _open(admin, world, **over)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert in_t(app, lambda: db.session.scalars(select(Consultation)).all()) == []
+
+
+def test_a_year_that_has_ended_is_not_consulted_on(app, world):
+    def past_year():
+        year = m.Period(year=2020, kind=PeriodKind.YEAR, sequence=1, starts_on=date(2020, 1, 1),
+                        ends_on=date(2020, 12, 31))
+        db.session.add(year)
+        db.session.commit()
+        return year.id
+    admin = signed_in(app, "admin")
+    response = _open(admin, world, period_id=in_t(app, past_year))
+    assert response.status_code == 422 and "sudah berakhir" in response.get_data(as_text=True)
     assert in_t(app, lambda: db.session.scalars(select(Consultation)).all()) == []
 
 

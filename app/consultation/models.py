@@ -60,8 +60,9 @@ class Answer(TenantScoped, db.Model):
 
     __tablename__ = "consultation_answer"
     __table_args__ = (
-        UniqueConstraint("consultation_id", "employee_id", name="uq_consultation_answer_consultation_employee"),
-        Index("ix_consultation_answer_tenant_consultation", "tenant_id", "consultation_id"),
+        # One answer each; tenant_id leads, as in every key (it also serves the tallies' lookups).
+        UniqueConstraint("tenant_id", "consultation_id", "employee_id",
+                         name="uq_consultation_answer_tenant_consultation_employee"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

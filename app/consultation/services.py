@@ -25,13 +25,13 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import audit
 from app.auth.models import User
 from app.consultation.access import can_answer, can_manage, is_concerned
 from app.consultation.models import Answer, Consultation, Decision, Subject
-from app.errors import Forbidden, Invalid
+from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notifications import notify
 from app.org.models import Employee, Position, Unit
@@ -217,6 +217,13 @@ def _clean_proposal(subject: Subject, codes: list[str], overrides: dict[str, Any
     return {"overrides": clean}
 
 
+def _require_open_year(period: Period) -> None:
+    """A consultation changes what is still to come: never a year that has ended."""
+    if period.ends_on < tenant_today():
+        raise Invalid(_("Tahun %(year)d sudah berakhir; konsultasi hanya untuk tahun yang masih berjalan "
+                        "atau yang akan datang.", year=period.year), "period_id")
+
+
 def open_consultation(user: User, data: ProposalData) -> Consultation:
     if not can_manage(user):
         raise Forbidden(_("Hanya admin instansi yang dapat membuka konsultasi."))
@@ -226,6 +233,7 @@ def open_consultation(user: User, data: ProposalData) -> Consultation:
     period = db.session.get(Period, data.period_id) if data.period_id is not None else None
     if period is None or period.kind is not PeriodKind.YEAR:
         raise Invalid(_("Pilih tahun penilaian."), "period_id")
+    _require_open_year(period)
     if data.unit_id is not None and db.session.get(Unit, data.unit_id) is None:
         raise Invalid(_("Unit kerja tidak ditemukan."), "unit_id")
     if data.opens_on is None or data.closes_on is None:
@@ -381,6 +389,14 @@ def decide(user: User, consultation: Consultation, decision: Decision, note: str
     waiting = unanswered_comments(consultation)
     if waiting:
         raise Invalid(_("%(n)d masukan pegawai belum ditanggapi.", n=waiting))
+    if decision is not Decision.DROPPED:
+        _require_open_year(consultation.period)
+    # One decision: a second admin (or a double click) deciding meanwhile finds it taken.
+    claimed = db.session.execute(update(Consultation).where(
+        Consultation.id == consultation.id, Consultation.decision.is_(None),
+    ).values(decided_at=utc_now()).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise Conflict(_("Konsultasi ini sudah diputuskan."))
     before = audit.snapshot(consultation)
     if decision is Decision.AMENDED:
         amended = _clean_proposal(consultation.subject, codes or [], overrides or {})

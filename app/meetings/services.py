@@ -17,6 +17,7 @@ from datetime import date, time
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import joinedload
 
 from app import audit
@@ -238,6 +239,12 @@ def mark_held(user: User, meeting: EvaluationMeeting, today: date | None = None)
     if not any(p.attendance is Attendance.PRESENT for p in meeting.participants):
         raise Invalid(_("Rapat terlaksana memerlukan sedikitnya satu peserta yang hadir."))
     before = audit.snapshot(meeting)
+    # Held once: a second organiser (or a double click) meanwhile finds it done.
+    claimed = db.session.execute(sql_update(EvaluationMeeting).where(
+        EvaluationMeeting.id == meeting.id, EvaluationMeeting.status == MeetingStatus.SCHEDULED,
+    ).values(status=MeetingStatus.HELD).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise Conflict(_("Rapat ini sudah dinyatakan terlaksana atau dibatalkan."))
     meeting.status = MeetingStatus.HELD
     db.session.flush()
     audit.record("meeting.held", meeting, before, employee_id=None)

@@ -38,6 +38,7 @@ COMMON_LABELS = {
     "pending_evidence": _l("Bukti dukung yang belum diperiksa"),
     "unit_head_sets_organisation_predikat": _l("Kepala unit menetapkan predikat organisasi"),
     "evaluation_meeting_required": _l("Rapat evaluasi kinerja wajib sebelum finalisasi"),
+    "criteria_consultation": _l("Konsultasi kriteria dengan pegawai"),
 }
 
 # Descriptions of the common settings for people: the schema's own name codes

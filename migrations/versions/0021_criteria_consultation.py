@@ -57,10 +57,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_consultation_answer_employee_id_employee')),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_consultation_answer_tenant_id_tenant'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consultation_answer')),
-    sa.UniqueConstraint('consultation_id', 'employee_id', name='uq_consultation_answer_consultation_employee'),
+    sa.UniqueConstraint('tenant_id', 'consultation_id', 'employee_id', name='uq_consultation_answer_tenant_consultation_employee'),
     )
-    with op.batch_alter_table('consultation_answer', schema=None) as batch_op:
-        batch_op.create_index('ix_consultation_answer_tenant_consultation', ['tenant_id', 'consultation_id'], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         rls.enable_tenant_rls(bind, 'consultation')
@@ -68,8 +66,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('consultation_answer', schema=None) as batch_op:
-        batch_op.drop_index('ix_consultation_answer_tenant_consultation')
     op.drop_table('consultation_answer')
     with op.batch_alter_table('consultation', schema=None) as batch_op:
         batch_op.drop_index('ix_consultation_tenant_period')
