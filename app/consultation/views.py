@@ -34,6 +34,7 @@ from app.extensions import db
 from app.notifications import register_link
 from app.org.models import Unit
 from app.periods import services as calendar
+from app.periods.models import Period
 from app.tenancy import tenant, tenant_rules, tenant_today
 from app.tenancy.current import settings_overrides
 from app.tenancy.web import tenant_blueprint
@@ -82,6 +83,12 @@ def index():
                            state_label=services.state_label)
 
 
+def _overrides_of_year(period_id: int | None) -> dict:
+    """The proposal builds on the settings in force when the chosen year starts, not today's."""
+    year = db.session.get(Period, period_id) if period_id is not None else None
+    return settings_overrides(tenant(), year.starts_on if year is not None else None)
+
+
 @admin_bp.route("/baru", methods=["GET", "POST"])
 def new():
     rules = tenant_rules()
@@ -103,7 +110,7 @@ def new():
             title=form.title.data, subject=Subject(form.subject.data), period_id=form.period_id.data,
             unit_id=form.unit_id.data, opens_on=form.opens_on.data, closes_on=form.closes_on.data,
             explanation=form.explanation.data, codes=form.codes.data or [],
-            overrides=settings_from(form, settings_overrides(tenant())))
+            overrides=settings_from(form, _overrides_of_year(form.period_id.data)))
         done = perform(form, lambda: services.open_consultation(current_user, data),
                        success=_("Konsultasi dibuka; pegawai yang bersangkutan sudah diberi tahu."),
                        redirect_to=lambda c: url_for(".detail", consultation_id=c.id))
