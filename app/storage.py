@@ -18,12 +18,19 @@ plugin; ``storage()`` then returns it.
     key = storage().save(tenant_id, data)
     with storage().open(tenant_id, key) as f: ...
     storage().delete(tenant_id, key)
+
+A backend may also keep files *derived* from a stored file (the pages of a
+PDF rendered as images, ``app.web.pdfpages``) under a short name next to it:
+``save_derived`` / ``open_derived``, removed by ``delete`` with the file.
+Both are optional: callers check for them, and a backend without them only
+makes such files be derived again on each use.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 from typing import IO, Protocol
@@ -31,6 +38,7 @@ from typing import IO, Protocol
 from flask import current_app
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
+DERIVED_NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")  # never a path, never hidden
 
 
 class StorageError(Exception):
@@ -49,6 +57,10 @@ class Storage(Protocol):
     def delete(self, tenant_id: int, key: str) -> None:
         """Remove the file; a missing file is not an error."""
 
+    # Optional (see the module docstring):
+    # def save_derived(self, tenant_id: int, key: str, name: str, data: bytes) -> None
+    # def open_derived(self, tenant_id: int, key: str, name: str) -> IO[bytes]
+
 
 def new_key() -> str:
     return uuid.uuid4().hex
@@ -59,6 +71,11 @@ def check_key(tenant_id: int, key: str) -> None:
         raise StorageError("Invalid tenant id.")
     if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
         raise StorageError("Invalid storage key.")
+
+
+def check_derived_name(name: str) -> None:
+    if not isinstance(name, str) or not DERIVED_NAME_PATTERN.fullmatch(name):
+        raise StorageError("Invalid derived file name.")
 
 
 class LocalStorage:
@@ -89,7 +106,31 @@ class LocalStorage:
             raise StorageError("File not found.") from exc
 
     def delete(self, tenant_id: int, key: str) -> None:
-        self._path(tenant_id, key).unlink(missing_ok=True)
+        path = self._path(tenant_id, key)
+        path.unlink(missing_ok=True)
+        shutil.rmtree(path.with_name(f"{key}.derived"), ignore_errors=True)
+
+    def _derived_path(self, tenant_id: int, key: str, name: str) -> Path:
+        check_derived_name(name)
+        return self._path(tenant_id, key).with_name(f"{key}.derived") / name
+
+    def save_derived(self, tenant_id: int, key: str, name: str, data: bytes) -> None:
+        """Keep ``data``, made from the stored file ``key``, as ``name`` (replacing
+        it); ``StorageError`` when that file is gone."""
+        path = self._derived_path(tenant_id, key, name)
+        if not self._path(tenant_id, key).is_file():
+            raise StorageError("File not found.")
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_name(f".{new_key()}.partial")  # two writers never share one
+        with open(partial, "xb") as f:
+            f.write(data)
+        os.replace(partial, path)
+
+    def open_derived(self, tenant_id: int, key: str, name: str) -> IO[bytes]:
+        try:
+            return open(self._derived_path(tenant_id, key, name), "rb")  # noqa: SIM115 - the caller closes it
+        except FileNotFoundError as exc:
+            raise StorageError("File not found.") from exc
 
 
 def storage() -> Storage:

@@ -1,7 +1,9 @@
-"""Showing an uploaded PDF or image inside the page (an ``<img>`` or an
-``<iframe sandbox>``): the same guards as a download (``app.web.downloads``:
-stored type, never sniffed, sandboxed, runs nothing, not cached) except that
-it is shown inline and may be framed by the application's own pages."""
+"""Showing an uploaded image, or a page of an uploaded PDF rendered as one
+(``app.web.pdfpages``), inside the page as an ``<img>``: the same guards as a
+download (``app.web.downloads``: stored type, never sniffed, sandboxed, runs
+nothing, not cached) except that it is shown inline and may be framed by the
+application's own pages (a browser shows no PDF in a sandboxed frame, hence
+the page images)."""
 
 from __future__ import annotations
 

@@ -2,10 +2,14 @@
 
 /<slug>/skp/<plan_id>/bukti              every item awaiting review, previewed, with tick boxes
 /<slug>/skp/<plan_id>/bukti/terima       "terima semua yang sudah diperiksa" (POST)
-/<slug>/skp/bukti/<evidence_id>/pratinjau   a PDF or image, inline, sandboxed
+/<slug>/skp/bukti/<evidence_id>/pratinjau          an image, inline, sandboxed
+/<slug>/skp/bukti/<evidence_id>/pratinjau/<page>   page <page> of a PDF, rendered as PNG (app.web.pdfpages)
 """
 
 from __future__ import annotations
+
+import io
+import posixpath
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
@@ -21,6 +25,7 @@ from app.skp.realisation.access import can_review_evidence
 from app.skp.realisation.models import Evidence
 from app.storage import StorageError
 from app.tenancy.web import tenant_blueprint
+from app.web import pdfpages
 from app.web.bulk import run_each, selected_ids
 from app.web.forms import ConfirmForm
 from app.web.previews import guarded_preview
@@ -28,6 +33,20 @@ from app.web.previews import guarded_preview
 bp = tenant_blueprint("bukti", __name__, "/skp", template_folder="templates", guard=login_required)
 # The cell page shows previews too (skp/_evidence_preview.html).
 bp.add_app_template_global(bulk.preview_kind, "evidence_preview_kind")
+
+
+def _read(item: Evidence) -> bytes:
+    with evidence_service.open_file(item) as handle:
+        return handle.read()
+
+
+@bp.app_template_global("evidence_pdf_pages")
+def pdf_pages(item: Evidence) -> pdfpages.RenderedPdf:
+    """The page images of a PDF evidence item (rendered on first use, then kept)."""
+    try:
+        return pdfpages.rendered(item.tenant_id, item.storage_key, lambda: _read(item))
+    except StorageError:
+        return pdfpages.RenderedPdf(failure=pdfpages.MISSING)
 
 
 def _reviewable_plan(plan_id: int) -> Plan:
@@ -67,17 +86,36 @@ def accept_checked(plan_id: int):
     return _review_page(db.session.get(Plan, plan_id), results=results)
 
 
-@bp.route("/bukti/<int:evidence_id>/pratinjau")
-def preview(evidence_id: int):
+def _previewed(evidence_id: int, kind: str) -> Evidence:
+    """The evidence item, when the viewer may see its plan and it is shown as ``kind``."""
     item = db.session.get(Evidence, evidence_id)
     if item is None:
         abort(404)
     if not can_view_plan(current_user, item.realisation.indicator.result.plan):
         abort(403)
-    if bulk.preview_kind(item) is None:
+    if bulk.preview_kind(item) != kind:
         abort(404)
+    return item
+
+
+@bp.route("/bukti/<int:evidence_id>/pratinjau")
+def preview(evidence_id: int):
+    item = _previewed(evidence_id, "image")
     try:
         handle = evidence_service.open_file(item)
     except StorageError:
         abort(404)
     return guarded_preview(handle, item.content_type.split(";")[0].strip().lower(), item.original_name, "bukti")
+
+
+@bp.route("/bukti/<int:evidence_id>/pratinjau/<int:page>")
+def preview_page(evidence_id: int, page: int):
+    item = _previewed(evidence_id, "pdf")
+    try:
+        png = pdfpages.page_png(item.tenant_id, item.storage_key, page, lambda: _read(item))
+    except StorageError:
+        png = None
+    if png is None:
+        abort(404)
+    stem = posixpath.splitext(item.original_name or "bukti")[0] or "bukti"
+    return guarded_preview(io.BytesIO(png), "image/png", f"{stem}-halaman-{page}.png", "bukti.png")
