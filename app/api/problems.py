@@ -11,7 +11,9 @@ error (``Invalid`` from a service) carries its field both as ``field`` and in
 Messages marshmallow and webargs write themselves ("Not a valid integer.")
 are English; ``localise`` turns each known one into the request's language
 (``Accept-Language``; Indonesian by default), once, here — for every
-schema at once. Messages the application writes are already translated.
+schema at once. Messages the application writes are already translated; so
+are the details put here in place of werkzeug's English sentences (a body
+that is not JSON, one over ``MAX_CONTENT_LENGTH``).
 """
 
 from __future__ import annotations
@@ -120,6 +122,13 @@ def _field_messages(messages: Any) -> dict[str, Any]:
     return flat
 
 
+def _first_message(messages: Any) -> str:
+    """The first message of a nested ``errors`` structure."""
+    while isinstance(messages, dict | list | tuple) and messages:
+        messages = next(iter(messages.values())) if isinstance(messages, dict) else messages[0]
+    return messages if isinstance(messages, str) else ""
+
+
 def http_problem(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
@@ -130,6 +139,12 @@ def http_problem(exc: HTTPException):
         detail = _("Periksa isian yang ditandai pada errors.")
     elif status == 404:
         detail = _("Halaman atau data yang Anda cari tidak ada.")
+    elif status == 400 and extra.get("errors"):  # a body that is not JSON: say so, in the request's language
+        detail = _first_message(extra["errors"]) or _titles()[400]
+    elif status == 413:
+        detail = _("Isi permintaan melebihi batas ukuran.")
+    elif exc.description == type(exc).description:  # werkzeug's own sentence is English: the title instead
+        detail = _titles().get(status, exc.description or "")
     else:
         detail = exc.description or ""
     response = problem(status, _titles().get(status, exc.name), detail, "invalid" if status == 422 else None,

@@ -1,0 +1,48 @@
+"""The API's problems are in the request's language all through: also the
+detail of a body that is not JSON (400) and of one over the size limit (413),
+where werkzeug's own English sentence used to show (found running docs/api.md
+against the demo)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api_support import bearer, make_token
+
+
+@pytest.fixture
+def secret(app, two_tenants):
+    a, _b = two_tenants
+    with app.app_context():
+        return make_token(a.tenant)
+
+
+def _post(client, secret, body: str, language: str | None = None):
+    headers = bearer(secret, **({"Accept-Language": language} if language else {}))
+    return client.post("/api/v1/employees", data=body, content_type="application/json", headers=headers)
+
+
+def test_a_body_that_is_not_json_is_explained_in_indonesian_by_default(client, secret):
+    response = _post(client, secret, '{"nip": ')
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["title"] == "Permintaan tidak valid"
+    assert problem["detail"] == "Isi permintaan bukan JSON yang sah."
+    assert problem["errors"] == {"json": ["Isi permintaan bukan JSON yang sah."]}
+
+
+def test_a_body_that_is_not_json_is_explained_in_english_when_asked(client, secret):
+    problem = _post(client, secret, "{", language="en").get_json()
+    assert problem["status"] == 400
+    assert problem["title"] == "Invalid request"
+    assert problem["detail"] == "Invalid JSON body."
+
+
+def test_a_body_over_the_size_limit_is_a_413_in_the_request_language(app, client, secret, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    response = _post(client, secret, '{"name": "' + "a" * 2000 + '"}')
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["title"] == "Berkas terlalu besar"
+    assert problem["detail"] == "Isi permintaan melebihi batas ukuran."
+    assert "capacity" not in response.get_data(as_text=True)
