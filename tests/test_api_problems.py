@@ -46,3 +46,17 @@ def test_a_body_over_the_size_limit_is_a_413_in_the_request_language(app, client
     assert problem["title"] == "Berkas terlalu besar"
     assert problem["detail"] == "Isi permintaan melebihi batas ukuran."
     assert "capacity" not in response.get_data(as_text=True)
+
+
+def test_a_method_an_address_does_not_take_is_answered_in_the_request_language(client, secret):
+    problem = client.delete("/api/v1/units", headers=bearer(secret)).get_json()
+    assert problem["status"] == 405 and problem["title"] == "Metode tidak diizinkan"
+    assert "method is not allowed" not in problem["detail"]
+    english = client.delete("/api/v1/units", headers=bearer(secret, **{"Accept-Language": "en"})).get_json()
+    assert english["title"] == english["detail"] == "Method not allowed"
+
+
+def test_a_page_an_address_does_not_take_is_indonesian_too(client, two_tenants):
+    page = client.delete("/kota-a/login")
+    assert page.status_code == 405 and "Metode tidak diizinkan" in page.get_data(as_text=True)
+    assert "The method is not allowed" not in page.get_data(as_text=True)

@@ -162,7 +162,10 @@ def init_errors(app: Flask) -> None:
         status = exc.code or 500
         if status == 500 and is_outage(getattr(exc, "original_exception", None)):
             return outage_response(exc.original_exception)
-        return render_error(status, _titles().get(status, exc.name), messages.get(status, exc.description or ""))
+        title = _titles().get(status, exc.name)
+        # werkzeug's own sentences are English: a person reads the title in their language instead.
+        own = exc.description if exc.description and exc.description != type(exc).description else None
+        return render_error(status, title, messages.get(status) or own or title)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
