@@ -48,6 +48,7 @@ from app.reports.documents import (
     unit_of,
     variant,
 )
+from app.settings.services import rules_for_period
 from app.skp.evaluation import services as evaluations
 from app.skp.evaluation.compute import decided_outcome
 from app.skp.evaluation.entries import entries_of
@@ -161,7 +162,8 @@ def distribution(evaluation: Evaluation, rule_set: RuleSet, organisation: str | 
     quota = next((q for q in rule_set.distribution.quotas if q.organisation_predikat == organisation), None)
     violations: tuple[str, ...] = ()
     if organisation and codes:
-        violations = tuple(v.message for v in tenant_rules().distribution_check(organisation, codes).violations)
+        violations = tuple(v.message for v in rules_for_period(evaluation.period)
+                           .distribution_check(organisation, codes).violations)
     return DistributionFigure(
         organisation_predikat=ORGANISATION.get(organisation or "", "") if organisation else "",
         columns=tuple((code, "Kurang/ Misconduct" if label == MISCONDUCT else label.title())

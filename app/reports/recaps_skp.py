@@ -23,6 +23,7 @@ from app.extensions import db
 from app.org.models import Employee, Position
 from app.publik.transparency import predikat_labels
 from app.reports.recaps import NO, Column, Recap, RecapFilter, numbered, share, simple
+from app.settings.services import rules_for_period
 from app.skp.evaluation.forms import ORGANISATION_PREDIKAT_LABELS
 from app.skp.evaluation.models import Evaluation
 from app.skp.evaluation.unit import organisation_choices
@@ -30,7 +31,6 @@ from app.skp.objections.models import Objection, ObjectionStatus
 from app.skp.planning.labels import STATUS_LABELS
 from app.skp.planning.models import Plan, PlanStatus
 from app.skp.training.models import TrainingCourse, TrainingRecord, TrainingStatus
-from app.tenancy import tenant_rules
 
 
 def _group_column(flt: RecapFilter) -> Column:
@@ -175,7 +175,7 @@ class PredikatRecap:
 
     def units(self) -> Iterator[UnitSpread]:
         """Each unit's spread and curve check, in the recap's order."""
-        rt = tenant_rules()
+        rt = rules_for_period(self.flt.period)  # the curve policy of the period's settings version
         choices = organisation_choices(rt)
         tree = self.flt.tree
         units = set(self.spread) | set(self.employees)

@@ -35,6 +35,7 @@ from app.extensions import db
 from app.notifications import notify
 from app.regions.inputs import EvaluationInput, TrainingParticipation
 from app.regions.scoring import PeriodResult
+from app.settings.services import rules_for_period
 from app.skp.evaluation.inputs import build_input
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.evaluation.outcome import standing_period_result
@@ -72,7 +73,8 @@ def recommend_training(evaluation: Evaluation, result: PeriodResult | None = Non
         return []
     result = result or standing_period_result(evaluation)
     evaluation_input = evaluation_input or build_input(evaluation).input
-    recommendations = tenant_rules().training_recommendations(result, evaluation_input)
+    # The rules of the evaluation's period (its settings version), as it was scored.
+    recommendations = rules_for_period(evaluation.period).training_recommendations(result, evaluation_input)
     if not recommendations:
         return []
     employee_id = evaluation.plan.employee_id
