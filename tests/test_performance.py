@@ -155,3 +155,27 @@ def test_key_pages_run_the_same_statements_for_a_larger_tenant_and_load_nothing_
     client = app.test_client()
     login(client, "kota-a", "penilai")
     assert client.get("/kota-a/penilaian/").get_data(as_text=True).count("Staf Pratama") >= 40
+
+
+def test_the_evaluation_page_shows_the_stored_result_of_a_draft(app, cycle, monkeypatch):
+    """A draft's result is stored when its inputs change (tests/test_evaluation_stored.py);
+    the page reads it and computes nothing."""
+    from app.skp.evaluation import compute
+
+    computed: list[int] = []
+    original = compute.compute
+    monkeypatch.setattr(compute, "compute", lambda evaluation, rt=None: computed.append(evaluation.id)
+                        or original(evaluation, rt))
+    client = app.test_client()
+    login(client, "kota-a", "penilai")
+    url = _pages(cycle)["evaluation"][1]
+    client.get(url)  # warm
+    with watching(app) as (statements, _lazy):
+        assert client.get(url).status_code == 200
+    assert computed == []
+    # Measured on SQLite: 25 while the draft was computed on every view (twice: the result and
+    # the readiness list), 20 with the stored result (3 of them check the figures from the stages
+    # above). PostgreSQL adds the two set_config statements of row-level security.
+    with app.app_context():
+        rls = 2 if db.engine.dialect.name == "postgresql" else 0
+    assert len(statements) <= 20 + rls, len(statements)

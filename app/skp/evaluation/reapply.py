@@ -2,8 +2,10 @@
 
 ``start_reapply`` records a ``RuleJob`` for the period and submits
 ``run_reapply`` (``app.jobs``; inline in the tests). The job recomputes the
-period's drafts in batches of ``BATCH``: one query per batch loads the
-evaluations with their plans, IKIs, realisations, employees and positions;
+period's drafts in batches of ``BATCH``: one query per kind loads the batch's
+evaluations with their plans, IKIs, realisations, employees and positions,
+then their feedback sessions, 360° ratings and (for the year) the plans'
+final evaluations (``inputs.batch_inputs``; a unit's IKM once per unit);
 each draft is recomputed exactly as ``services.reapply_rules`` (the
 synchronous version, kept as the reference) does, its audit entry —
 ``evaluation.reapply``, before → after, with the reason — is appended
@@ -25,7 +27,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
 
 from app import audit, jobs
 from app.audit.bulk import Pending, record_many
@@ -33,14 +34,14 @@ from app.audit.services import plain
 from app.auth.models import User
 from app.errors import Forbidden
 from app.extensions import db
-from app.org.models import Employee, Position
 from app.periods.models import Period
 from app.settings.services import rules_for_period
 from app.skp.evaluation.access import can_reapply_rules
 from app.skp.evaluation.compute import recompute
 from app.skp.evaluation.entries import audit_view
+from app.skp.evaluation.inputs import batch_inputs
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, RuleJob, RuleJobStatus
-from app.skp.planning.models import Plan, PlanIndicator, PlanResult
+from app.skp.evaluation.staleness import loading
 from app.tenancy import tenant_rules, utc_now
 
 log = logging.getLogger(__name__)
@@ -113,22 +114,16 @@ def _reapply_batch(ids: list[int], rt: Any, why: str) -> int:
     """Recompute one batch of drafts; returns how many changed. One query loads the batch."""
     drafts = db.session.scalars(
         select(Evaluation).where(Evaluation.id.in_(ids), Evaluation.status == EvaluationStatus.DRAFT)
-        .options(
-            joinedload(Evaluation.period),
-            joinedload(Evaluation.plan).joinedload(Plan.employee).joinedload(Employee.position)
-            .joinedload(Position.unit),
-            joinedload(Evaluation.plan).joinedload(Plan.period).selectinload(Period.children),
-            joinedload(Evaluation.plan).selectinload(Plan.results).selectinload(PlanResult.indicators)
-            .selectinload(PlanIndicator.realisations),
-            joinedload(Evaluation.plan).selectinload(Plan.behaviours),
-        ).order_by(Evaluation.id)).unique().all()
+        .options(*loading()).order_by(Evaluation.id)).unique().all()
     entries, changed = [], 0
-    for evaluation in drafts:
-        before = audit_view(evaluation)
-        recompute(evaluation, rt)
-        after = audit_view(evaluation)
-        changed += plain(before) != plain(after)
-        entries.append((evaluation, before, after))
+    # One query per kind of input for the whole batch; nothing flushed until the batch is computed.
+    with db.session.no_autoflush, batch_inputs(drafts, rt):
+        for evaluation in drafts:
+            before = audit_view(evaluation)
+            recompute(evaluation, rt)
+            after = audit_view(evaluation)
+            changed += plain(before) != plain(after)
+            entries.append((evaluation, before, after))
     db.session.flush()  # versions and updated_at, as record() flushes before writing its entry
     record_many(db.session, (Pending("evaluation.reapply", audit.object_type(evaluation), evaluation.id,
                                      evaluation.plan.employee_id, before, after, why, skip_unchanged=False)

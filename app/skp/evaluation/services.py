@@ -25,7 +25,6 @@ from app.auth.models import User
 from app.errors import Forbidden, Invalid, Stale
 from app.extensions import db
 from app.notifications import notify
-from app.org.models import Employee, Position
 from app.periods.models import Period
 from app.regions.manager import RuleSetRuntime
 from app.regions.types import Expectation
@@ -36,7 +35,7 @@ from app.skp.evaluation.entries import RatingData, audit_view, entries_of, recor
 from app.skp.evaluation.events import evaluation_finalised
 from app.skp.evaluation.inputs import build_input
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
-from app.skp.evaluation.outcome import standing_period_result
+from app.skp.evaluation.outcome import EvaluationOutcome, standing_period_result
 from app.skp.evaluation.peers import my_peer_scores, peer_requests, submit_peer_ratings
 from app.skp.evaluation.readiness import Readiness, readiness
 from app.skp.evaluation.scheme import (
@@ -47,9 +46,10 @@ from app.skp.evaluation.scheme import (
     maximum_score,
     uses_360,
 )
+from app.skp.evaluation.staleness import loading
 from app.skp.evaluation.unit import unit_spread
 from app.skp.planning.access import is_owner, penilai_of
-from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
+from app.skp.planning.models import Plan, PlanStatus
 from app.tenancy import tenant_rules, tenant_today, utc_now  # noqa: F401 - tenant_rules: callers reach it here
 from app.webhooks import services as webhooks
 
@@ -64,17 +64,7 @@ __all__ = [
 
 def load(evaluation_id: int) -> Evaluation | None:
     """An evaluation with its plan, IKIs and realisations (tenant-scoped: another tenant's is None)."""
-    return db.session.scalar(
-        select(Evaluation).where(Evaluation.id == evaluation_id).options(
-            joinedload(Evaluation.period),
-            joinedload(Evaluation.plan).joinedload(Plan.employee).joinedload(Employee.position)
-            .joinedload(Position.unit),
-            joinedload(Evaluation.plan).joinedload(Plan.period).selectinload(Period.children),
-            joinedload(Evaluation.plan).selectinload(Plan.results).selectinload(PlanResult.indicators)
-            .selectinload(PlanIndicator.realisations),
-            joinedload(Evaluation.plan).selectinload(Plan.behaviours),
-        )
-    )
+    return db.session.scalar(select(Evaluation).where(Evaluation.id == evaluation_id).options(*loading()))
 
 
 def _check_version(evaluation: Evaluation, version: int | None) -> None:
@@ -188,10 +178,14 @@ def _distribution_warnings(evaluation: Evaluation, computed: Computed) -> list[s
     return [v.message for v in check.violations] if check is not None else []
 
 
-def finalise_readiness(evaluation: Evaluation, today: date | None = None) -> Readiness:
-    """What stands between a draft and finalising it (shown before the button)."""
-    computed = compute(evaluation)
-    return readiness(evaluation, computed.outcome, computed.runtime, today or tenant_today())
+def finalise_readiness(evaluation: Evaluation, today: date | None = None, outcome: EvaluationOutcome | None = None,
+                       rt: RuleSetRuntime | None = None) -> Readiness:
+    """What stands between a draft and finalising it (shown before the button): from
+    ``outcome`` and ``rt`` when the page has them (``current_outcome``), else computed."""
+    if outcome is None or rt is None:
+        computed = compute(evaluation)
+        outcome, rt = computed.outcome, computed.runtime
+    return readiness(evaluation, outcome, rt, today or tenant_today())
 
 
 def finalise(user: User, evaluation: Evaluation, version: int | None, today: date | None = None) -> list[str]:

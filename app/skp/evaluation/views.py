@@ -126,10 +126,10 @@ def _rating_form_class(evaluation: Evaluation):
 
 def _render_detail(evaluation: Evaluation, form, finalise_form, status: int = 200):
     rt = rules_for_period(evaluation.period)
-    outcome = service.current_outcome(evaluation)
+    outcome = service.current_outcome(evaluation, rt)
     rateable = can_rate(current_user, evaluation)
     finalise_form.version.data = evaluation.version
-    ready = service.finalise_readiness(evaluation) if rateable else None
+    ready = service.finalise_readiness(evaluation, outcome=outcome, rt=rt) if rateable else None
     return render_template(
         "skp/eval_detail.html", evaluation=evaluation, result=outcome, achievements=outcome.achievements,
         entries=entries_of(evaluation),

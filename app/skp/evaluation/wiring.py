@@ -12,11 +12,13 @@ from app import providers
 from app.settings.affected import provide_draft_counts
 from app.skp.evaluation import figures
 from app.skp.evaluation.reapply import drafts_by_period
+from app.skp.evaluation.staleness import watch
 from app.skp.evaluation.worklist import final_period_ids
 from app.skp.realisation.services import provide_closed_periods
 
 
 def connect() -> None:
+    watch()  # a draft's stored result is refreshed when its inputs change
     provide_closed_periods(final_period_ids)
     provide_draft_counts(drafts_by_period)  # the settings editor's preview names the drafts a version governs
     providers.provide(predikat_rows=figures.predikat_rows,
