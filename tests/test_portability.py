@@ -239,6 +239,9 @@ def test_an_employee_downloads_their_own_data_only(app, source, monkeypatch):
     evidence = indicator["realisations"][0]["evidence"]
     assert {e["original_name"] for e in evidence} == {None, "laporan.pdf"}
     assert all("storage_key" not in e for e in evidence)
+    # Final results only, as the pegawai's pages show them (make_cycle has a final Q1 and a draft Q2).
+    assert plan["evaluations"] and {e["status"] for e in plan["evaluations"]} == {"final"}
+    assert cycle.evaluation_id not in {e["id"] for e in plan["evaluations"]}
     # No colleague's record (their names; "penilai" alone is also a word of the result's messages).
     assert not {"Penilai Kota-A", "Peer Kota-A"} & set(re.findall(r"P\w+ Kota-A", response.get_data(as_text=True)))
 

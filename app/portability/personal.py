@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.org.models import EmployeeRank
 from app.portability.codec import encode
-from app.skp.evaluation.models import Evaluation
+from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.objections.models import Objection
 from app.skp.planning.models import Plan
 from app.skp.training.models import TrainingRecord
@@ -52,8 +52,10 @@ def personal_data(user: User) -> dict[str, Any]:
         select(EmployeeRank).where(EmployeeRank.employee_id == employee.id).order_by(EmployeeRank.id))]
     plans = db.session.scalars(select(Plan).where(Plan.employee_id == employee.id).order_by(Plan.id)).all()
     for plan in plans:
+        # Final results only, as the pegawai's own pages show them: a draft is the penilai's work in progress.
         evaluations = db.session.scalars(
-            select(Evaluation).where(Evaluation.plan_id == plan.id).order_by(Evaluation.id)).all()
+            select(Evaluation).where(Evaluation.plan_id == plan.id, Evaluation.status == EvaluationStatus.FINAL)
+            .order_by(Evaluation.id)).all()
         document["plans"].append(_row(
             plan, period=plan.period.label,
             results=[_row(result, indicators=[
