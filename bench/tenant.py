@@ -29,6 +29,7 @@ from app.org.models import Employee, Position, Unit
 from app.periods.models import Period, PeriodKind
 from app.platform.services import TenantSpec, onboard
 from app.skp.evaluation.models import Evaluation
+from app.skp.evaluation.staleness import refresh_drafts
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult
 from app.skp.realisation.models import Evidence, Realisation
 from app.tenancy import tenant_scope
@@ -179,6 +180,10 @@ def _fill(tenant_id: int, size: int) -> None:
                                 "delivered_on": quarters[q].ends_on if final else None,
                                 "inputs": {}, "result": {}, "version": 1})
     db.session.execute(insert(Evaluation), evaluations)
+    db.session.commit()
+    # Drafts keep their result as the app does once their inputs were saved (inserted in
+    # bulk, they have none yet): compute it once, so the evaluation page shows what users get.
+    refresh_drafts(evaluation=set(db.session.scalars(select(Evaluation.id).where(Evaluation.status == "draft"))))
     db.session.commit()
     kasi, kabid = "S0.0.0", "B0.0"
     nips = dict(db.session.execute(select(Employee.id, Employee.nip)).all())
