@@ -12,13 +12,16 @@ This module sits in the base layer: it knows charts, not the domain. Labels are 
 from __future__ import annotations
 
 import base64
+import functools
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from threading import Lock
 
 import pygal
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from markupsafe import Markup
 from pygal.graph.bar import Bar
 from pygal.style import Style
@@ -129,6 +132,46 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+# Rendered charts kept per process, keyed by their arguments and the UI language: a chart is a pure
+# function of both, and a home or dashboard shows the same numbers view after view. Each entry is a
+# few tens of kB of SVG; the least recently used go first.
+CACHED_CHARTS = 128
+_cache: OrderedDict[tuple, Chart] = OrderedDict()
+_cache_lock = Lock()
+
+
+def _key(value: object) -> object:
+    """A hashable stand-in for an argument: sequences and mappings as tuples, anything else
+    that is not a plain number as its text (labels may be lazy strings)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_key(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _key(v)) for k, v in value.items()))
+    if value is None or isinstance(value, (bool, int, float)):
+        return (type(value).__name__, value)
+    return str(value)
+
+
+def memoised(function: Callable[..., Chart]) -> Callable[..., Chart]:
+    """``function``'s chart, rendered once per distinct arguments and language (LRU)."""
+
+    @functools.wraps(function)
+    def chart(*args, **kwargs) -> Chart:
+        key = (function.__name__, str(get_locale()), _key(args), _key(kwargs))
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+        made = function(*args, **kwargs)
+        with _cache_lock:
+            _cache[key] = made
+            while len(_cache) > CACHED_CHARTS:
+                _cache.popitem(last=False)
+        return made
+
+    return chart
+
+
 def _render(chart: pygal.graph.graph.Graph) -> Markup:
     svg = chart.render(is_unicode=True)
     # pygal always links its tooltip script unless js is empty; make sure nothing slipped through.
@@ -179,6 +222,7 @@ def _expected(allowed: Sequence[float] | None, total: int, n: int) -> list[float
     return [round(v, 2) for v in values]
 
 
+@memoised
 def distribution_chart(labels: Sequence[str], counts: Sequence[int], allowed: Sequence[float] | None = None,
                        title: str = "", violations: Sequence[str | int] = ()) -> Chart:
     """The kurva distribusi: the predikat labels worst → best on the x axis, the number of employees
@@ -237,6 +281,7 @@ def _height_for(n: int, per_row: int = 34, base: int = 130) -> int:
     return max(HEIGHT // 2, min(base + per_row * n, 1400))
 
 
+@memoised
 def trend_chart(points: Sequence[tuple[str, float | None]], title: str, y_title: str = "",
                 y_range: tuple[float, float] | None = None, guides: Sequence[float] = ()) -> Chart:
     """A line over periods (IKM per triwulan, a score per period); gaps stay gaps."""
@@ -251,6 +296,7 @@ def trend_chart(points: Sequence[tuple[str, float | None]], title: str, y_title:
     return Chart(_render(chart), title, header, tuple((str(label), v) for label, v in points))
 
 
+@memoised
 def rank_chart(points: Sequence[tuple[str, int | None]], levels: Sequence[str], title: str) -> Chart:
     """Ordinal results over periods (a predikat per period): ``levels`` worst → best label the y axis,
     each point is the 1-based position of its level (None: no result)."""
@@ -266,6 +312,7 @@ def rank_chart(points: Sequence[tuple[str, int | None]], levels: Sequence[str], 
     return Chart(_render(chart), title, (_("Periode"), _("Predikat")), rows)
 
 
+@memoised
 def stacked_bars_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str,
                        colours: Sequence[str] | None = None) -> Chart:
     """Horizontal stacked bars, one per category (plans per status per OPD): the numbers add up
@@ -286,6 +333,7 @@ def stacked_bars_chart(categories: Sequence[str], series: Sequence[tuple[str, Se
     return Chart(_render(chart), title, header, rows)
 
 
+@memoised
 def bars_chart(labels: Sequence[str], values: Sequence[float | None], title: str, y_title: str = "",
                colours: Sequence[str] | None = None, counts: bool = True) -> Chart:
     """Plain vertical bars, one per label (units Sesuai / Tidak sesuai, complaints open / overdue);

@@ -140,3 +140,19 @@ def _has_reddish(ppm: bytes) -> bool:
         header_end = ppm.index(b"\n", header_end) + 1
     data = ppm[header_end:]
     return any(data[i] > 150 and data[i + 1] < 80 and data[i + 2] < 80 for i in range(0, len(data) - 2, 3))
+
+
+def test_a_chart_is_rendered_once_per_arguments_and_language(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        first = charts.bars_chart(["Sesuai", "Tidak sesuai"], [4, 1], "Kurva per unit", "Unit")
+        again = charts.bars_chart(("Sesuai", "Tidak sesuai"), (4, 1), "Kurva per unit", "Unit")
+        other = charts.bars_chart(["Sesuai", "Tidak sesuai"], [4, 2], "Kurva per unit", "Unit")
+        with force_locale("en"):
+            english = charts.distribution_chart(LEVELS, [1, 2, 3, 10, 6])
+        indonesian = charts.distribution_chart(LEVELS, [1, 2, 3, 10, 6])
+    assert again is first  # the same numbers: the same rendered chart
+    assert other is not first and other.rows[1][1] == 2
+    assert "Number of employees" in str(english.svg) and "Frekuensi Pegawai" not in str(english.svg)
+    assert "Frekuensi Pegawai" in str(indonesian.svg)

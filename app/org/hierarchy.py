@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.org.models import ActingAssignment, Employee, Position, Unit
 from app.tenancy import tenant_today
+from app.tenancy.current import per_request
 
 MAX_CHAIN = 20  # guards against a cycle slipping into the data
 
@@ -93,8 +94,13 @@ def holder(position_id: int, on: date) -> Employee | None:
 
 
 def supervisor_of(employee: Employee, on: date | None = None) -> Employee | None:
-    """The employee's pejabat penilai on ``on`` (default: the tenant's today)."""
+    """The employee's pejabat penilai on ``on`` (default: the tenant's today); asked once per request."""
     on = on or tenant_today()
+    return per_request(("supervisor_of", employee.id, employee.position_id, on),
+                       lambda: _supervisor_of(employee, on))
+
+
+def _supervisor_of(employee: Employee, on: date) -> Employee | None:
     position = employee.position
     for _ in range(MAX_CHAIN):
         if position is None or position.reports_to_id is None:
@@ -168,6 +174,11 @@ def team_ids(employee: Employee, on: date | None = None) -> set[int]:
     for that one person only — when it is carried by someone who sits below
     it (their own acting post does not rate them)."""
     on = on or tenant_today()
+    return set(per_request(("team_ids", employee.id, employee.position_id, employee.active, on),
+                           lambda: _team_ids(employee, on)))
+
+
+def _team_ids(employee: Employee, on: date) -> set[int]:
     # position → who may be rated through it: None for anyone, else one employee id
     frontier: dict[int, int | None] = dict.fromkeys(_carried_by(employee, on))
     team: set[int] = set()

@@ -3,7 +3,9 @@ tenant's calls to its own region's plugin only."""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -61,6 +63,9 @@ SUBJECT_DATA: dict[DocumentSubject, type] = {
 }
 
 
+APPLIED_SETTINGS_KEPT = 64
+
+
 def _plugin_name(pm: pluggy.PluginManager, plugin: object) -> str:
     return pm.get_name(plugin) or getattr(plugin, "__name__", None) or repr(plugin)
 
@@ -69,11 +74,14 @@ class RuleSetRuntime:
     """One tenant's view of the plugins: its effective rule set and hook
     callers that reach only the owning plugin and the core defaults."""
 
-    def __init__(self, registry: RegionRegistry, rule_set: RuleSet, settings: Mapping[str, Any] | None):
+    def __init__(self, registry: RegionRegistry, rule_set: RuleSet, settings: Mapping[str, Any] | None,
+                 applied: tuple[dict[str, Any], RuleSet] | None = None):
         self.registry = registry
         self.plugin_name = registry.owners[rule_set.code]
-        self.settings = effective_settings(rule_set, settings)
-        self.rule_set = apply_settings(rule_set, settings)
+        if applied is None:
+            applied = effective_settings(rule_set, settings), apply_settings(rule_set, settings)
+        self.settings = dict(applied[0])
+        self.rule_set = applied[1]
 
     @property
     def code(self) -> str:
@@ -180,6 +188,10 @@ class RegionRegistry:
         self.faults: list[PluginFault] = list(faults)
         self._owner_plugins: dict[str, object] = {}
         self._callers: dict[tuple[str, str], Any] = {}
+        # (code, rule set, settings as JSON) → (effective settings, rule set with them applied):
+        # validating settings against the schema is most of a runtime's cost, and a tenant asks
+        # for the same few combinations all day.
+        self._applied: OrderedDict[tuple[str, str], tuple[RuleSet, dict[str, Any], RuleSet]] = OrderedDict()
         self._collect()
         if self.faults and strict:
             raise PluginError("\n".join(str(f) for f in self.faults), tuple(self.faults))
@@ -245,7 +257,14 @@ class RegionRegistry:
         rule_set = self.rule_sets.get(code)
         if rule_set is None:
             raise self.unavailable_error(code)
-        return RuleSetRuntime(self, rule_set, settings)
+        key = (code, json.dumps(settings or {}, sort_keys=True, default=str))
+        kept = self._applied.get(key)
+        if kept is None or kept[0] is not rule_set:
+            kept = rule_set, effective_settings(rule_set, settings), apply_settings(rule_set, settings)
+            self._applied[key] = kept
+            while len(self._applied) > APPLIED_SETTINGS_KEPT:
+                self._applied.popitem(last=False)
+        return RuleSetRuntime(self, rule_set, settings, kept[1:])
 
     def unavailable_error(self, code: str) -> RuleSetUnavailable:
         fault = self._fault_for(code)

@@ -13,15 +13,16 @@ UTC's. Tests and the demo move the clock with ``frozen_clock``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.regions.manager import RuleSetRuntime, regions
@@ -29,6 +30,8 @@ from app.tenancy.context import TenantScopeError, all_tenants, current_tenant_id
 from app.tenancy.models import SettingsVersion, Tenant
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+T = TypeVar("T")
 
 _frozen: ContextVar[datetime | None] = ContextVar("kinerja_frozen_clock", default=None)
 
@@ -94,6 +97,28 @@ def forget_settings_cache() -> None:
     cache = _request_cache()
     if cache is not None:
         for key in [k for k in cache if k[0] == "settings_version"]:
+            del cache[key]
+
+
+def per_request(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, once per request and tenant for ``key`` (outside a request: every time).
+    For reads a page makes from several places (the running period, someone's supervisor).
+    Any write the session flushes forgets them all, so a request never reads its own
+    earlier answer after changing what it was computed from."""
+    cache = _request_cache()
+    if cache is None:
+        return compute()
+    key = ("per_request", current_tenant_id(), *key)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_write(session: Session, context) -> None:  # noqa: ARG001
+    cache = _request_cache()
+    if cache:
+        for key in [k for k in cache if k[0] == "per_request"]:
             del cache[key]
 
 
