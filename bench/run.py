@@ -3,9 +3,11 @@
 Builds (or reuses) tenants of 100 and 10,000 employees (bench/tenant.py),
 serves the app and a one-route Flask app (bench/bare.py) with the project's
 gunicorn.conf.py on free ports, and drives both with Debian's ``wrk``,
-interleaved page by page (the bare app right before each page, so machine load
-hits both alike). Per page and tenant size it prints the app's and the bare
-app's requests per second and their ratio, the app's p50/p99 latency and the
+interleaved page by page (the references right before each page, so machine
+load hits all alike). Per page and tenant size it prints the app's and the bare
+app's requests per second and their ratio, the ratio to the "floor" reference
+(bench/bare.py ``/floor``: one pooled query and a page-sized template, the
+least any database-backed Flask page does), the app's p50/p99 latency and the
 SQL statements one request runs (counted in-process through the test client).
 Printed figures, never asserts.
 
@@ -183,17 +185,19 @@ def measure(base: str, bare: str, built: Built, secret: str, statements: dict[st
         if role == "api":
             headers = {"Authorization": f"Bearer {secret}"}
         reference = wrk(f"{bare}/", {}, SECONDS, CONNECTIONS)
+        floor = wrk(f"{bare}/floor", {}, SECONDS, CONNECTIONS)
         result = wrk(base + path, headers, SECONDS, CONNECTIONS)
-        rows.append((built.employees, name, reference, result, statements.get(name, 0)))
+        rows.append((built.employees, name, reference, floor, result, statements.get(name, 0)))
         print_row(*rows[-1])
     return rows
 
 
-def print_row(size: int, name: str, reference: Result, result: Result, statements: int) -> None:
+def print_row(size: int, name: str, reference: Result, floor: Result, result: Result, statements: int) -> None:
     ratio = result.rps / reference.rps if reference.rps else 0.0
+    to_floor = result.rps / floor.rps if floor.rps else 0.0
     flag = "" if not result.errors else f"  ({result.errors} non-2xx/3xx or errors)"
-    print(f"{size:>9} {name:<18} {result.rps:>9.1f} {reference.rps:>9.1f} {ratio:>7.3f} {result.p50_ms:>8.1f} "
-          f"{result.p99_ms:>8.1f} {statements:>5}{flag}", flush=True)
+    print(f"{size:>9} {name:<18} {result.rps:>9.1f} {reference.rps:>9.1f} {ratio:>7.3f} {floor.rps:>9.1f} "
+          f"{to_floor:>7.3f} {result.p50_ms:>8.1f} {result.p99_ms:>8.1f} {statements:>5}{flag}", flush=True)
 
 
 def main() -> None:
@@ -209,8 +213,8 @@ def main() -> None:
         app_server, base = serve("bench.app_wsgi:app", env, Path(tmp))
         bare_server, bare = serve("bench.bare:app", env, Path(tmp))
         try:
-            print(f"{'employees':>9} {'page':<18} {'app r/s':>9} {'bare r/s':>9} {'ratio':>7} {'p50 ms':>8} "
-                  f"{'p99 ms':>8} {'SQL':>5}")
+            print(f"{'employees':>9} {'page':<18} {'app r/s':>9} {'bare r/s':>9} {'ratio':>7} {'floor r/s':>9} "
+                  f"{'÷floor':>7} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>5}")
             for _name, role, path in pages(built[0]):  # every worker renders every page once first
                 wrk(base + path, {"Cookie": cookie_for(base, built[0].slug, role)} if role not in (None, "api")
                     else {}, 1, CONNECTIONS)
