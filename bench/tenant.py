@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, insert, pool, select, text
 
 from app.auth.accounts import UserData, save_user
 from app.auth.models import User
@@ -155,8 +155,10 @@ def _fill(tenant_id: int, size: int) -> None:
          "direction": "higher", "unit": "dokumen", "target_lower": 12, "target_upper": 12, "position": 0}
         for result_id, _plan in results])
     agreed = {plan_id for plan_id, status, _e in plans if status == "agreed"}
-    indicators = db.session.execute(select(PlanIndicator.id, PlanResult.plan_id)
-                                    .join(PlanResult, PlanIndicator.result_id == PlanResult.id)).all()
+    plan_of_result = dict(results)
+    # Read back table by table (no join): the fresh tables have no statistics yet.
+    indicators = [(indicator_id, plan_of_result[result_id]) for indicator_id, result_id
+                  in db.session.execute(select(PlanIndicator.id, PlanIndicator.result_id)).all()]
     db.session.execute(insert(Realisation), [
         {"tenant_id": tenant_id, "indicator_id": indicator_id, "period_id": quarters[q].id, "value": 3,
          "version": 1}
@@ -181,6 +183,7 @@ def _fill(tenant_id: int, size: int) -> None:
                                 "inputs": {}, "result": {}, "version": 1})
     db.session.execute(insert(Evaluation), evaluations)
     db.session.commit()
+    _analyze()
     # Drafts keep their result as the app does once their inputs were saved (inserted in
     # bulk, they have none yet): compute it once, so the evaluation page shows what users get.
     refresh_drafts(evaluation=set(db.session.scalars(select(Evaluation.id).where(Evaluation.status == "draft"))))
@@ -190,6 +193,17 @@ def _fill(tenant_id: int, size: int) -> None:
     for username, code in (("atasan", kabid), ("penilai", kasi), ("pegawai", pegawai_code)):
         save_user(UserData(username, nips[holder[code]], False, PASSWORD))
     db.session.commit()
+
+
+def _analyze() -> None:
+    """Statistics for the bulk-loaded tables, as autovacuum would gather soon after (the drafts'
+    refresh below joins them); as the tables' owner, on a connection of its own."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    owner = create_engine(db.engine.url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    owner.dispose()
 
 
 def _evaluators(positions: list[tuple[str, int]], holder: dict[str, int]) -> dict[int, int]:

@@ -67,26 +67,31 @@ def tenant_settings(row: Tenant | None = None, on: date | None = None) -> dict[s
 
 def settings_overrides(row: Tenant, on: date | None = None) -> dict[str, Any]:
     """The overrides in force on ``on``: the latest ``SettingsVersion`` from that
-    day or before, else what onboarding wrote (``Tenant.settings``). One indexed
-    query, remembered for the rest of the request."""
+    day or before, else what onboarding wrote (``Tenant.settings``). One query
+    for every day asked, remembered for the rest of the request."""
     on = on or tenant_today(row)
     version = _version_in_force(row.id, on)
     return dict(version.settings) if version is not None else dict(row.settings or {})
 
 
 def _version_in_force(tenant_id: int, on: date) -> SettingsVersion | None:
+    return next((v for v in _versions(tenant_id) if v.effective_from <= on), None)  # newest first
+
+
+def _versions(tenant_id: int) -> list[SettingsVersion]:
+    """The tenant's settings versions, newest first (a handful a year), read once per request:
+    a page asking for today's rules and a period's gets both from one query."""
     cache = _request_cache()
-    key = ("settings_version", tenant_id, on)
+    key = ("settings_version", tenant_id)
     if cache is not None and key in cache:
         return cache[key]
-    query = (select(SettingsVersion)
-             .where(SettingsVersion.tenant_id == tenant_id, SettingsVersion.effective_from <= on)
-             .order_by(SettingsVersion.effective_from.desc(), SettingsVersion.number.desc()).limit(1))
+    query = (select(SettingsVersion).where(SettingsVersion.tenant_id == tenant_id)
+             .order_by(SettingsVersion.effective_from.desc(), SettingsVersion.number.desc()))
     if current_tenant_id() == tenant_id:
-        found = db.session.scalars(query).first()
+        found = list(db.session.scalars(query))
     else:
         with all_tenants("the settings in force of another tenant's row"):
-            found = db.session.scalars(query).first()
+            found = list(db.session.scalars(query))
     if cache is not None:
         cache[key] = found
     return found
