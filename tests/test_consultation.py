@@ -213,6 +213,38 @@ def test_a_settings_consultation_for_the_whole_tenant_adopts_a_new_settings_vers
     assert _only(app).result["answered"] == 1
 
 
+def test_weights_are_proposed_and_amended_like_in_the_settings_editor(app, world):
+    w = world
+    admin = signed_in(app, "admin")
+    form = admin.get(f"/{SLUG}/admin/konsultasi/baru").get_data(as_text=True)
+    # Every setting the settings editor edits, weights included, filled with what is in force.
+    assert re.search(r'name="setting__weights__skp"[^>]*value="60"', form)
+    assert "Bobot komponen penilaian — Perilaku Kerja" in form
+    weights = {"setting__weights__skp": "70", "setting__weights__perilaku": "20",
+               "setting__weights__pelatihan": "10"}
+    bad = _open(admin, w, subject="settings", unit_id="", codes=[], **{**weights, "setting__weights__skp": "75"})
+    assert bad.status_code == 422 and "Jumlah bobot harus 100" in bad.get_data(as_text=True)
+    half = _open(admin, w, subject="settings", unit_id="", codes=[], setting__weights__skp="70")
+    assert half.status_code == 422 and "Isi semua bobot, atau kosongkan semuanya." in half.get_data(as_text=True)
+    assert in_t(app, lambda: db.session.scalars(select(Consultation)).all()) == []
+    assert _open(admin, w, subject="settings", unit_id="", codes=[], title="Bobot SKP 70", **weights).status_code == 302
+    c = _only(app)
+    assert c.proposal["overrides"]["weights"] == {"skp": 70, "perilaku": 20, "pelatihan": 10}
+    page = admin.get(f"/{SLUG}/admin/konsultasi/{c.id}").get_data(as_text=True)
+    assert "Bobot komponen penilaian" in page and "Sasaran Kinerja Pegawai 70%" in page
+    # Once closed, the decision form opens with the proposal; amending reads the weights the same way.
+    _close(app, c.id)
+    page = admin.get(f"/{SLUG}/admin/konsultasi/{c.id}").get_data(as_text=True)
+    assert re.search(r'name="setting__weights__skp"[^>]*value="70"', page)
+    amended = {**weights, "setting__weights__skp": "65", "setting__weights__perilaku": "25"}
+    wrong = post(admin, f"/{SLUG}/admin/konsultasi/{c.id}/putuskan", {"decision": "amended", **amended,
+                                                                     "setting__weights__pelatihan": "x"})
+    assert wrong.status_code == 422 and "Isi dengan angka." in wrong.get_data(as_text=True)
+    assert post(admin, f"/{SLUG}/admin/konsultasi/{c.id}/putuskan",
+                {"decision": "amended", **amended}).status_code == 302
+    assert in_t(app, lambda: tenant_settings()["weights"]) == {"skp": 65, "perilaku": 25, "pelatihan": 10}
+
+
 def test_dropping_changes_nothing(app, world):
     w = world
     admin = signed_in(app, "admin")

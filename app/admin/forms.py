@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from app.org.models import PositionKind, UnitKind
 from app.org.nip import EmployeeType, Sex
 from app.org.ranks import GRADES, rank_choices
-from app.web.forms import Form, VersionedForm
+from app.web.forms import Form, VersionedForm, optional_int
 
 UNIT_KIND_LABELS = {
     UnitKind.SEKRETARIAT: _l("Sekretariat"), UnitKind.DINAS: _l("Dinas"), UnitKind.BADAN: _l("Badan"),
@@ -22,10 +22,6 @@ POSITION_KIND_LABELS = {
     PositionKind.FUNGSIONAL: _l("Fungsional"),
 }
 SEX_LABELS = {Sex.L: _l("Laki-laki"), Sex.P: _l("Perempuan")}
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def rank_select_choices() -> dict:
@@ -46,7 +42,7 @@ class UnitForm(VersionedForm):
     code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=30), Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Kode hanya huruf, angka, titik, garis bawah atau tanda hubung."))])
     name = StringField(_l("Nama unit"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Jenis"), choices=list(UNIT_KIND_LABELS.items()))
-    parent_id = SelectField(_l("Unit induk"), coerce=_optional_int, validate_choice=False)
+    parent_id = SelectField(_l("Unit induk"), coerce=optional_int, validate_choice=False)
     letterhead = StringField(_l("Kop dokumen (nama instansi pada dokumen)"), validators=[Optional(), Length(max=200)],
                              description=_l("Misalnya DINAS KESEHATAN KOTA SAWAHLUNTO. Kosongkan untuk memakai kop "
                                             "unit induk, atau nama unit teratas."))
@@ -56,8 +52,8 @@ class PositionForm(VersionedForm):
     code = StringField(_l("Kode"), validators=[DataRequired(), Length(max=30), Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Kode hanya huruf, angka, titik, garis bawah atau tanda hubung."))])
     name = StringField(_l("Nama jabatan"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Jenis jabatan"), choices=list(POSITION_KIND_LABELS.items()))
-    unit_id = SelectField(_l("Unit kerja"), coerce=_optional_int, validate_choice=False, validators=[DataRequired(message=_l("Pilih unit kerja."))])
-    reports_to_id = SelectField(_l("Atasan langsung (jabatan)"), coerce=_optional_int, validate_choice=False)
+    unit_id = SelectField(_l("Unit kerja"), coerce=optional_int, validate_choice=False, validators=[DataRequired(message=_l("Pilih unit kerja."))])
+    reports_to_id = SelectField(_l("Atasan langsung (jabatan)"), coerce=optional_int, validate_choice=False)
     grade = SelectField(_l("Jenjang"), validate_choice=False,
                         description=_l("Untuk jabatan fungsional dan JPT; jabatan administrator, pengawas dan "
                                        "pelaksana tidak berjenjang."))
@@ -68,7 +64,7 @@ class EmployeeForm(VersionedForm):
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(), Length(max=200)])
     sex = SelectField(_l("Jenis kelamin"), choices=list(SEX_LABELS.items()))
     employee_type = SelectField(_l("Jenis ASN"), choices=[(t.value, t.value) for t in EmployeeType])
-    position_id = SelectField(_l("Jabatan"), coerce=_optional_int, validate_choice=False)
+    position_id = SelectField(_l("Jabatan"), coerce=optional_int, validate_choice=False)
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=200)])
     rank_code = SelectField(_l("Pangkat/golongan"), validate_choice=False,
                             description=_l("PNS: golongan ruang I/a–IV/e; PPPK: golongan I–XVII."))

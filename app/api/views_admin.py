@@ -15,7 +15,8 @@ from app.auth.roles import admin_required
 from app.extensions import db
 from app.tenancy import utc_now
 from app.tenancy.web import tenant_blueprint
-from app.web.forms import ConfirmForm, Form, form_status, perform
+from app.web.forms import ConfirmForm, Form, perform
+from app.web.secret_once import register_secret_once
 
 bp = tenant_blueprint("api_tokens", __name__, "/admin/token-api", guard=admin_required,
                       template_folder="templates")
@@ -37,27 +38,12 @@ def _form() -> TokenForm:
     return form
 
 
-def _page(form: TokenForm, created: tokens.NewToken | None = None, status: int = 200):
-    return render_template("api/tokens.html", form=form, tokens=tokens.tokens(), created=created,
-                           scopes=tokens.SCOPES, now=utc_now()), status
-
-
-@bp.route("/")
-def index():
-    return _page(_form())
-
-
-@bp.route("/", methods=["POST"])
-def create():
-    form = _form()
-    if not form.validate_on_submit():
-        return _page(form, status=form_status(form))
-    done = perform(form, lambda: tokens.create_token(form.name.data, form.scopes.data, form.expires_in_days.data,
-                                                      created_by_id=current_user.id))
-    if not done.ok:
-        return _page(form, status=done.status)
-    # The secret is in this answer only: never flashed (the session cookie is signed, not secret).
-    return _page(_form(), created=done.value)
+register_secret_once(
+    bp, make_form=_form,
+    render=lambda form, created: render_template("api/tokens.html", form=form, tokens=tokens.tokens(),
+                                                 created=created, scopes=tokens.SCOPES, now=utc_now()),
+    create=lambda form: tokens.create_token(form.name.data, form.scopes.data, form.expires_in_days.data,
+                                            created_by_id=current_user.id))
 
 
 @bp.route("/<int:token_id>/cabut", methods=["POST"])

@@ -1,18 +1,16 @@
-"""Forms of the consultation screens. The settings fields are generated from
-the region's settings schema (its scalar fields, labelled by their description)."""
+"""Forms of the consultation screens. The settings fields are those of the
+settings editor (``app.settings.fields``): every setting of the region's
+schema it can edit, weights included, described, filled and read as there."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields as mfields
-from marshmallow import validate as mvalidate
 from wtforms import (
     DateField,
-    FloatField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,23 +20,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.consultation.models import Decision, Subject
-from app.regions.settings import TenantSettingsSchema
 from app.regions.types import RuleSet
-from app.web.forms import Form
+from app.settings.fields import (
+    BOOLEAN,
+    CHOICE,
+    INTEGER,
+    NUMBER,
+    WEIGHTS,
+    EditorField,
+    describe,
+    form_values,
+    parse,
+)
+from app.web.forms import Form, add_error, optional_int
 
 SETTING_PREFIX = "setting__"
-
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _bool_or_none(value):
-    return {"1": True, "0": False, True: True, False: False}.get(value)
-
-
-def _str_or_none(value):
-    return None if value in (None, "", "None") else str(value)
 
 
 class OpenForm(Form):
@@ -76,51 +72,69 @@ class DecideForm(Form):
     codes = SelectMultipleField(_l("Set indikator (bila diubah)"), validate_choice=False)
 
 
-def setting_fields(rule_set: RuleSet) -> dict[str, Any]:
-    """A form field per scalar setting of the region's schema (dicts such as weights are left out)."""
-    schema = (rule_set.settings_schema or TenantSettingsSchema)()
+def _input_name(f: EditorField, key: str | None = None) -> str:
+    """The form's input for setting ``f`` (for one weight: ``key``'s)."""
+    return f"{SETTING_PREFIX}{f.name}" if key is None else f"{SETTING_PREFIX}{f.name}__{key}"
+
+
+def _inputs(f: EditorField) -> list[tuple[str, str]]:
+    """(this form's input name, the settings editor's input name) of each input of ``f``."""
+    keys: list[str | None] = [key for key, _label in f.keys] if f.kind == WEIGHTS else [None]
+    return [(_input_name(f, key), f.input_name(key)) for key in keys]
+
+
+def setting_fields(editor_fields: list[EditorField]) -> dict[str, Any]:
+    """A form field per input of every setting the settings editor offers
+    (``app.settings.fields.describe``): one per setting, one per weight."""
     made: dict[str, Any] = {}
-    for name, field in schema.fields.items():
-        label = field.metadata.get("description") or name
-        choices = next((v.choices for v in field.validators if isinstance(v, mvalidate.OneOf)), None)
-        if isinstance(field, mfields.Boolean):
-            made[name] = SelectField(label, choices=[("", "—"), ("1", _l("ya")), ("0", _l("tidak"))],
-                                     coerce=_bool_or_none, validate_choice=False)
-        elif choices is not None:  # an unknown choice is refused by the schema (services.validate)
-            made[name] = SelectField(label, choices=[("", "—"), *[(c, c) for c in choices]],
-                                     coerce=_str_or_none, validate_choice=False)
-        elif isinstance(field, mfields.Integer):
-            made[name] = IntegerField(label, validators=[Optional()])
-        elif isinstance(field, mfields.Float):
-            made[name] = FloatField(label, validators=[Optional()])
+    for f in editor_fields:
+        description = f.description if f.description != f.label else ""
+        if f.kind == WEIGHTS:
+            for n, (key, label) in enumerate(f.keys):
+                made[_input_name(f, key)] = StringField(
+                    f"{f.label} — {label}", description=description if n == 0 else "",
+                    render_kw={"inputmode": "decimal", "autocomplete": "off"})
+        elif f.kind == BOOLEAN:
+            made[_input_name(f)] = SelectField(f.label, description=description, validate_choice=False,
+                                               choices=[("", "—"), ("1", _l("ya")), ("0", _l("tidak"))])
+        elif f.kind == CHOICE:  # an unknown choice is refused by ``parse``
+            made[_input_name(f)] = SelectField(f.label, description=description, validate_choice=False,
+                                               choices=[("", "—"), *f.choices])
+        else:
+            render_kw = {"autocomplete": "off"}
+            if f.kind in (INTEGER, NUMBER):
+                render_kw["inputmode"] = "numeric" if f.kind == INTEGER else "decimal"
+            made[_input_name(f)] = StringField(f.label, description=description, render_kw=render_kw)
     return made
 
 
 def with_settings(form_class: type[Form], rule_set: RuleSet) -> type[Form]:
-    """``form_class`` plus the region's settings fields (named ``setting__<name>``)."""
-    extra = {f"{SETTING_PREFIX}{name}": field for name, field in setting_fields(rule_set).items()}
+    """``form_class`` plus the region's settings fields (named ``setting__<name>``,
+    ``setting__<name>__<key>`` for a weight)."""
+    editor_fields = describe(rule_set)
+    extra = {"editor_fields": editor_fields, **setting_fields(editor_fields)}
     return type(form_class.__name__, (form_class,), extra)
 
 
 def fill_settings(form: Form, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        field = getattr(form, f"{SETTING_PREFIX}{name}", None)
-        if field is None or value is None:
-            continue
-        if isinstance(field, SelectField) and isinstance(value, bool):
-            field.data = value
-        else:
-            field.data = value
+    """Fill the settings inputs with ``values`` (as the settings editor writes them)."""
+    written = form_values(form.editor_fields, values)
+    for f in form.editor_fields:
+        for name, editor_name in _inputs(f):
+            if editor_name in written and name in form:
+                form[name].data = written[editor_name]
 
 
-def settings_from(form: Form, base: dict[str, Any]) -> dict[str, Any]:
-    """``base`` overrides with every setting the form fills in."""
-    overrides = dict(base)
-    for field in form:
-        if not field.name.startswith(SETTING_PREFIX):
-            continue
-        value = field.data
-        if value in (None, ""):
-            continue
-        overrides[field.name[len(SETTING_PREFIX):]] = value
-    return overrides
+def settings_from(form: Form, base: dict[str, Any]) -> dict[str, Any] | None:
+    """``base`` overrides with every setting the form fills in, read as the
+    settings editor reads them (``app.settings.fields.parse``); None after
+    putting a message on each input that cannot be used."""
+    data = {editor_name: form[name].data for f in form.editor_fields for name, editor_name in _inputs(f)
+            if name in form}
+    overrides, problems = parse(form.editor_fields, data)
+    by_editor_name = {editor_name: name for f in form.editor_fields for name, editor_name in _inputs(f)}
+    for editor_name, message in problems.items():
+        add_error(form, _("Pengaturan tidak valid: %(detail)s", detail=message), by_editor_name.get(editor_name))
+    if problems:
+        return None
+    return {**base, **overrides}

@@ -38,6 +38,7 @@ from app.org.models import Employee, Position, Unit
 from app.periods.models import Period, PeriodKind
 from app.regions.inputs import CriteriaConsultation
 from app.settings import services as settings_service
+from app.settings.fields import describe, shown
 from app.skp.planning.indicator_sets import assign_indicators
 from app.skp.planning.models import IndicatorAssignment
 from app.tenancy import tenant, tenant_rules, tenant_today, utc_now
@@ -173,8 +174,16 @@ def comparison(consultation: Consultation, proposal: dict[str, Any] | None = Non
     before = settings_service.validate(settings_overrides(tenant(), _effective_from(consultation)))
     after = settings_service.validate(proposal.get("overrides", {}))
     labels = setting_descriptions()
-    return [Line(labels.get(name, name), _show(before.get(name)), _show(after.get(name)),
-                 before.get(name) != after.get(name)) for name in sorted(set(before) | set(after))]
+    described = {f.name: f for f in describe(tenant_rules().rule_set)}  # labelled as the settings editor does
+
+    def line(name: str) -> Line:
+        f = described.get(name)
+        if f is None:
+            return Line(labels.get(name, name), _show(before.get(name)), _show(after.get(name)),
+                        before.get(name) != after.get(name))
+        return Line(f.label, shown(f, before.get(name)), shown(f, after.get(name)), before.get(name) != after.get(name))
+
+    return [line(name) for name in sorted(set(before) | set(after))]
 
 
 def changes(consultation: Consultation, proposal: dict[str, Any] | None = None) -> list[str]:

@@ -105,12 +105,12 @@ def new():
             "consultation_days") or 14))
         fill_settings(form, dict(rules.settings))
     done = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+            overrides := settings_from(form, _overrides_of_year(form.period_id.data))) is not None:
         data = services.ProposalData(
             title=form.title.data, subject=Subject(form.subject.data), period_id=form.period_id.data,
             unit_id=form.unit_id.data, opens_on=form.opens_on.data, closes_on=form.closes_on.data,
-            explanation=form.explanation.data, codes=form.codes.data or [],
-            overrides=settings_from(form, _overrides_of_year(form.period_id.data)))
+            explanation=form.explanation.data, codes=form.codes.data or [], overrides=overrides)
         done = perform(form, lambda: services.open_consultation(current_user, data),
                        success=_("Konsultasi dibuka; pegawai yang bersangkutan sudah diberi tahu."),
                        redirect_to=lambda c: url_for(".detail", consultation_id=c.id))
@@ -172,7 +172,12 @@ def decide(consultation_id: int):
     if not form.validate_on_submit():
         return _render_admin_detail(consultation, decide=form, status=422)
     decision = Decision(form.decision.data)
-    overrides = settings_from(form, consultation.proposal.get("overrides", {}))
+    overrides = dict(consultation.proposal.get("overrides", {}))
+    if decision is Decision.AMENDED:  # the settings inputs are read only when the proposal is changed
+        overrides = settings_from(form, overrides)
+        if overrides is None:
+            return _render_admin_detail(consultation, decide=form, status=422,
+                                        problem=_unless_closed(consultation, form))
     done = perform(form, lambda: services.decide(current_user, consultation, decision, form.note.data,
                                                  form.codes.data or [], overrides),
                    success=_("Keputusan konsultasi disimpan."),

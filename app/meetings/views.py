@@ -8,9 +8,13 @@ for another tenant's meeting) and again in ``app.meetings.services``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -38,7 +42,7 @@ from app.org.models import Employee, Unit
 from app.periods.models import Period
 from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
-from app.web.forms import ConfirmForm, form_status, perform
+from app.web.forms import ConfirmForm, Form, form_status, perform
 
 bp = tenant_blueprint("rapat", __name__, "/rapat", template_folder="templates", guard=login_required)
 register_link("meeting", "rapat.detail", "meeting_id")
@@ -174,32 +178,37 @@ def _post_form(meeting: EvaluationMeeting, form, name: str, action, success: str
     return _render_detail(meeting, form_status(form, done) or 422, **{name: form})
 
 
-@bp.route("/<int:meeting_id>/notulen", methods=["POST"])
-def minutes(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = MinutesForm()
-    return _post_form(meeting, form, "minutes_form",
-                      lambda: services.save_minutes(current_user, meeting, form.minutes.data), _("Notulen disimpan."))
+def _organiser_post(rule: str, form_class: type[Form], name: str, success: LazyString):
+    """Register the decorated ``run(meeting, form)`` as the POST view of
+    ``/<meeting_id>/<rule>`` (endpoint: the function's name) for the meeting's
+    organisers: ``form_class`` read from the request, ``run`` through
+    ``perform``, ``success`` flashed and back to the meeting; on failure the
+    meeting page with the form (as ``name``) and its errors."""
+    def register(run: Callable[[EvaluationMeeting, Form], object]):
+        @wraps(run)
+        def view(meeting_id: int):
+            meeting = _organised(meeting_id)
+            form = form_class()
+            return _post_form(meeting, form, name, lambda: run(meeting, form), str(success))
+
+        bp.route(f"/<int:meeting_id>/{rule}", methods=["POST"])(view)
+        return view
+    return register
 
 
-@bp.route("/<int:meeting_id>/peserta", methods=["POST"])
-def add_participant(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = ParticipantForm()
-    form.employee_id.choices = []
-    return _post_form(meeting, form, "participant_form",
-                      lambda: services.add_participant(current_user, meeting, form.employee_id.data),
-                      _("Peserta ditambahkan."))
+@_organiser_post("notulen", MinutesForm, "minutes_form", _l("Notulen disimpan."))
+def minutes(meeting: EvaluationMeeting, form: MinutesForm):
+    return services.save_minutes(current_user, meeting, form.minutes.data)
 
 
-@bp.route("/<int:meeting_id>/peserta/hapus", methods=["POST"])
-def remove_participant(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = ConfirmForm()
-    participant_id = request.form.get("participant_id", type=int)
-    return _post_form(meeting, form, "confirm_form",
-                      lambda: services.remove_participant(current_user, meeting, participant_id),
-                      _("Peserta dihapus dari rapat."))
+@_organiser_post("peserta", ParticipantForm, "participant_form", _l("Peserta ditambahkan."))
+def add_participant(meeting: EvaluationMeeting, form: ParticipantForm):
+    return services.add_participant(current_user, meeting, form.employee_id.data)
+
+
+@_organiser_post("peserta/hapus", ConfirmForm, "confirm_form", _l("Peserta dihapus dari rapat."))
+def remove_participant(meeting: EvaluationMeeting, form: ConfirmForm):
+    return services.remove_participant(current_user, meeting, request.form.get("participant_id", type=int))
 
 
 def _attendance_values(meeting: EvaluationMeeting) -> dict[int, Attendance | None]:
@@ -218,40 +227,24 @@ def _attendance_values(meeting: EvaluationMeeting) -> dict[int, Attendance | Non
     return values
 
 
-@bp.route("/<int:meeting_id>/kehadiran", methods=["POST"])
-def attendance(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = ConfirmForm()
-    return _post_form(meeting, form, "confirm_form",
-                      lambda: services.record_attendance(current_user, meeting, _attendance_values(meeting)),
-                      _("Kehadiran disimpan."))
+@_organiser_post("kehadiran", ConfirmForm, "confirm_form", _l("Kehadiran disimpan."))
+def attendance(meeting: EvaluationMeeting, form: ConfirmForm):
+    return services.record_attendance(current_user, meeting, _attendance_values(meeting))
 
 
-@bp.route("/<int:meeting_id>/terlaksana", methods=["POST"])
-def mark_held(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = ConfirmForm()
-    return _post_form(meeting, form, "confirm_form", lambda: services.mark_held(current_user, meeting),
-                      _("Rapat dinyatakan terlaksana; peserta diberi tahu."))
+@_organiser_post("terlaksana", ConfirmForm, "confirm_form", _l("Rapat dinyatakan terlaksana; peserta diberi tahu."))
+def mark_held(meeting: EvaluationMeeting, form: ConfirmForm):
+    return services.mark_held(current_user, meeting)
 
 
-@bp.route("/<int:meeting_id>/batal", methods=["POST"])
-def cancel(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = CancelForm()
-    return _post_form(meeting, form, "cancel_form",
-                      lambda: services.cancel(current_user, meeting, form.reason.data), _("Rapat dibatalkan."))
+@_organiser_post("batal", CancelForm, "cancel_form", _l("Rapat dibatalkan."))
+def cancel(meeting: EvaluationMeeting, form: CancelForm):
+    return services.cancel(current_user, meeting, form.reason.data)
 
 
-@bp.route("/<int:meeting_id>/tindak-lanjut", methods=["POST"])
-def add_action(meeting_id: int):
-    meeting = _organised(meeting_id)
-    form = ActionForm()
-    form.owner_id.choices = []
-    return _post_form(meeting, form, "action_form",
-                      lambda: services.add_action(current_user, meeting, form.description.data, form.owner_id.data,
-                                                  form.due_on.data),
-                      _("Tindak lanjut dicatat; penanggung jawab diberi tahu."))
+@_organiser_post("tindak-lanjut", ActionForm, "action_form", _l("Tindak lanjut dicatat; penanggung jawab diberi tahu."))
+def add_action(meeting: EvaluationMeeting, form: ActionForm):
+    return services.add_action(current_user, meeting, form.description.data, form.owner_id.data, form.due_on.data)
 
 
 @bp.route("/tindak-lanjut/<int:action_id>/tutup", methods=["POST"])

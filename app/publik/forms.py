@@ -19,7 +19,7 @@ from app.publik.models import (
     PublicationKind,
     RespondentSex,
 )
-from app.web.forms import Form
+from app.web.forms import Form, optional_int
 
 ELEMENT_NAMES = {
     "U1": _l("Persyaratan"),
@@ -84,10 +84,6 @@ QUARTER_LABELS = [(0, _l("Satu tahun")), (1, _l("Triwulan I")), (2, _l("Triwulan
                   (3, _l("Triwulan III")), (4, _l("Triwulan IV"))]
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 def _blank(labels: dict) -> list[tuple[str, object]]:
     return [("", _l("— pilih —"))] + [(k.value, v) for k, v in labels.items()]
 
@@ -137,7 +133,7 @@ class SurveyForm(HoneypotMixin, Form):
 class ComplaintForm(HoneypotMixin, Form):
     category = SelectField(_l("Jenis pengaduan"), choices=_blank(CATEGORY_LABELS),
                            validators=[DataRequired(message=_l("Pilih jenis pengaduan."))])
-    employee_id = SelectField(_l("Petugas yang diadukan (tidak wajib)"), coerce=_optional_int,
+    employee_id = SelectField(_l("Petugas yang diadukan (tidak wajib)"), coerce=optional_int,
                               validate_choice=False)
     description = TextAreaField(_l("Uraian pengaduan"), validators=[
         DataRequired(message=_l("Tuliskan uraian pengaduan.")),
@@ -157,7 +153,7 @@ class TrackForm(Form):
 
 class TriageForm(Form):
     category = SelectField(_l("Jenis pengaduan"), choices=[(k.value, v) for k, v in CATEGORY_LABELS.items()])
-    unit_id = SelectField(_l("Unit kerja"), coerce=_optional_int, validate_choice=False,
+    unit_id = SelectField(_l("Unit kerja"), coerce=optional_int, validate_choice=False,
                           validators=[DataRequired(message=_l("Pilih unit kerja."))])
     note = TextAreaField(_l("Catatan internal"), validators=[Optional(), Length(max=2000)])
     public_message = TextAreaField(_l("Pesan untuk pelapor (tampil di halaman pelacakan)"),
@@ -165,9 +161,9 @@ class TriageForm(Form):
 
 
 class AssignForm(Form):
-    unit_id = SelectField(_l("Ditugaskan ke unit"), coerce=_optional_int, validate_choice=False,
+    unit_id = SelectField(_l("Ditugaskan ke unit"), coerce=optional_int, validate_choice=False,
                           validators=[DataRequired(message=_l("Pilih unit kerja."))])
-    employee_id = SelectField(_l("Petugas penanggung jawab (tidak wajib)"), coerce=_optional_int,
+    employee_id = SelectField(_l("Petugas penanggung jawab (tidak wajib)"), coerce=optional_int,
                               validate_choice=False)
     note = TextAreaField(_l("Catatan internal"), validators=[Optional(), Length(max=2000)])
 

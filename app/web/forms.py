@@ -100,6 +100,22 @@ class ConfirmForm(Form):
     """An empty form: a POST button with its CSRF token."""
 
 
+def optional_int(value: Any) -> int | None:
+    """The ``coerce`` of a select of ids with an empty choice: "" (and None,
+    "None") is no choice, anything else ``int(value)``; junk raises
+    ``ValueError``, which the field reports as an invalid choice."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def lenient_optional_int(value: Any) -> int | None:
+    """``optional_int``, but junk reads as no choice (None) instead of an
+    invalid one: the service then says what is missing."""
+    try:
+        return optional_int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass
 class Outcome:
     """What ``perform`` did: ``ok`` and the action's ``value``; ``response`` the

@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.auth.roles import admin_required
 from app.extensions import db
 from app.tenancy.web import tenant_blueprint
-from app.web.forms import ConfirmForm, Form, form_status, perform
+from app.web.forms import ConfirmForm, Form, perform
+from app.web.secret_once import register_secret_once
 from app.webhooks import services
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -35,27 +36,12 @@ def _form() -> EndpointForm:
     return form
 
 
-def _page(form: EndpointForm, created: tuple[WebhookEndpoint, str] | None = None, status: int = 200):
-    return render_template("webhooks/index.html", form=form, endpoints=services.endpoints(), created=created,
-                           events=services.EVENTS), status
-
-
-@bp.route("/")
-def index():
-    return _page(_form())
-
-
-@bp.route("/", methods=["POST"])
-def create():
-    form = _form()
-    if not form.validate_on_submit():
-        return _page(form, status=form_status(form))
-    done = perform(form, lambda: services.create_endpoint(form.url.data, form.events.data, form.description.data,
-                                                          created_by_id=current_user.id))
-    if not done.ok:
-        return _page(form, status=done.status)
-    # The secret is in this answer only: never flashed (the session cookie is signed, not secret).
-    return _page(_form(), created=done.value)
+register_secret_once(
+    bp, make_form=_form,
+    render=lambda form, created: render_template("webhooks/index.html", form=form, endpoints=services.endpoints(),
+                                                 created=created, events=services.EVENTS),
+    create=lambda form: services.create_endpoint(form.url.data, form.events.data, form.description.data,
+                                                 created_by_id=current_user.id))
 
 
 @bp.route("/<int:endpoint_id>")

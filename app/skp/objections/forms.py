@@ -9,11 +9,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.web.forms import Form
 
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 FILE_HINT = _l("PDF, PNG, JPEG, XLSX, DOCX, CSV atau TXT.")
 
 

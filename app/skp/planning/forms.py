@@ -15,11 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.skp.planning.labels import ASPECT_LABELS, DIRECTION_LABELS, KIND_LABELS
-from app.web.forms import Form, VersionedForm
-
-
-def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from app.web.forms import Form, VersionedForm, optional_int
 
 
 class NewPlanForm(Form):

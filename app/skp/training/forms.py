@@ -6,16 +6,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.web.forms import Form
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from app.web.forms import Form, optional_int
 
 
 class TrainingStatusForm(Form):
     status = SelectField(_l("Status baru"), validate_choice=False)
-    course_id = SelectField(_l("Pelatihan dari katalog"), coerce=_optional_int, validate_choice=False)
+    course_id = SelectField(_l("Pelatihan dari katalog"), coerce=optional_int, validate_choice=False)
     note = StringField(_l("Catatan (opsional)"), validators=[Optional(), Length(max=500)])
 
 
