@@ -56,13 +56,14 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", *, guard
     @bp.url_value_preprocessor
     def _bind_tenant(endpoint, values) -> None:  # noqa: ARG001
         slug = (values or {}).pop("tenant_slug", None)
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        tenant = _tenant_of(slug)
         if tenant is None:
             abort(404)
         if not tenant.active:  # before anything of the tenant is bound: no page, no sign-in
             raise TenantInactive(tenant)
         g.tenant = tenant
-        context.activate(context.TenantRef(tenant.id, tenant.slug))
+        if context.current_tenant_id() != tenant.id:  # a known slug is bound already
+            context.activate(context.TenantRef(tenant.id, tenant.slug))
 
     @bp.url_defaults
     def _add_tenant_slug(endpoint, values) -> None:  # noqa: ARG001
@@ -71,6 +72,27 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", *, guard
 
     _guard_every_page(bp, guard)  # after the tenant is bound: guards check the tenant's sign-in
     return bp
+
+
+# slug → tenant id, as last seen by this process. A known slug is bound before its row is read,
+# so the transaction starts with the tenant already handed to PostgreSQL (one round trip less
+# per request); the row read then confirms the slug, else the slug is looked up afresh.
+_known_slugs: dict[str, int] = {}
+
+
+def _tenant_of(slug: str | None) -> Tenant | None:
+    known = _known_slugs.get(slug or "")
+    if known is not None:
+        context.activate(context.TenantRef(known, slug))
+        tenant = db.session.get(Tenant, known)
+        if tenant is not None and tenant.slug == slug and tenant.active:
+            return tenant
+        context.activate(None)
+        _known_slugs.pop(slug, None)
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is not None:
+        _known_slugs[tenant.slug] = tenant.id
+    return tenant
 
 
 def platform_blueprint(name: str, import_name: str, url_prefix: str, *, guard: Guard | None = None) -> Blueprint:
