@@ -46,6 +46,18 @@ def test_create_employee_then_find_it_by_name_and_nip(app, client, two_tenants):
     assert "Rizky Pratama" not in client.get("/kota-a/admin/pegawai?q=budi").get_data(as_text=True)
 
 
+def test_employee_search_matches_position_names_and_takes_wildcards_literally(app, client, two_tenants):
+    a, _ = two_tenants
+    _admin(client)
+    _post(client, "/kota-a/admin/pegawai/baru", {
+        "nip": "19910315 201503 1 002", "name": "Rizky Pratama", "sex": "L", "employee_type": "PNS",
+        "position_id": a.position_ids["STAF"], "email": ""})
+    by_position = client.get("/kota-a/admin/pegawai?q=administrasi+pelayan").get_data(as_text=True)
+    assert "Rizky Pratama" in by_position  # the position is "Pengadministrasi Pelayanan"
+    for wildcard in ("%", "_", "r%y"):  # neither matches everyone
+        assert "Rizky Pratama" not in client.get(f"/kota-a/admin/pegawai?q={wildcard}").get_data(as_text=True)
+
+
 def test_bad_employee_input_re_renders_with_messages_and_keeps_input(client, two_tenants):
     _admin(client)
     response = _post(client, "/kota-a/admin/pegawai/baru", {

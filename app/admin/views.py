@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.admin.forms import (
@@ -27,7 +27,7 @@ from app.org.ranks import grade_label, rank_label
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
-from app.web.listing import filtered, paginate, search_term
+from app.web.listing import contains_pattern, filtered, paginate, search_term
 
 bp = tenant_blueprint("admin", __name__, "/admin", guard=admin_required)
 
@@ -216,12 +216,15 @@ def position_deactivate(position_id: int):
 def employees():
     term = search_term()
     query = select(Employee).options(joinedload(Employee.position).joinedload(Position.unit)) \
-        .outerjoin(Position, Employee.position_id == Position.id) \
         .order_by(Employee.active.desc(), Employee.name)
     if term and normalise_nip(term).isdigit():
         query = query.where(Employee.nip.startswith(normalise_nip(term)))
-    else:
-        query = filtered(query, Employee.name, Position.name)
+    elif term:
+        # Name or position name, each on its own (trigram) index: the positions first, so the
+        # employees' condition is an OR of two index scans (a join or subquery would scan the tenant).
+        pattern = contains_pattern(term)
+        positions = db.session.scalars(select(Position.id).where(Position.name.ilike(pattern, escape="\\"))).all()
+        query = query.where(or_(Employee.name.ilike(pattern, escape="\\"), Employee.position_id.in_(positions)))
     return render_template("admin/employees.html", page=paginate(query), q=term)
 
 

@@ -142,6 +142,8 @@ Index("ix_employee_tenant_list", Employee.tenant_id, Employee.active.desc(), Emp
 # Name search (ILIKE '%…%'): a pg_trgm index on PostgreSQL (migration 0015 skips it, with a
 # logged note, where the extension cannot be created); a plain index elsewhere.
 Index("ix_employee_name_trgm", Employee.name, postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"})
+# The employee list's search matches position names too (migration 0023).
+Index("ix_position_name_trgm", Position.name, postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"})
 
 
 class EmployeeRank(TenantScoped, db.Model):

@@ -12,11 +12,18 @@ def search_term() -> str:
     return (request.args.get("q") or "").strip()[:100]
 
 
+def contains_pattern(term: str) -> str:
+    """An ``ILIKE`` pattern matching ``term`` anywhere, its own ``%`` and ``_`` taken literally
+    (use it with ``escape="\\"``)."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def filtered(query: Select, *columns) -> Select:
     term = search_term()
     if term:
-        pattern = f"%{term.lower()}%"
-        query = query.where(or_(*[col.ilike(pattern) for col in columns]))
+        pattern = contains_pattern(term)
+        query = query.where(or_(*[col.ilike(pattern, escape="\\") for col in columns]))
     return query
 
 
