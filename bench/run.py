@@ -116,10 +116,11 @@ def prepare(database: str) -> tuple[list[Built], dict[str, str]]:
                 secrets[tenant.slug] = api_tokens.create_token("bench", ["org:read", "skp:read", "siasn:export"]).secret
                 db.session.commit()
     if make_url(database).get_backend_name() == "postgresql":
-        # As autovacuum would soon after a bulk load; as the tables' owner (the app's role may not).
+        # As autovacuum would soon after a bulk load (statistics, and the visibility map that
+        # index-only scans need); as the tables' owner (the app's role may not).
         owner = create_engine(database, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
         with owner.connect() as conn:
-            conn.execute(text("ANALYZE"))
+            conn.execute(text("VACUUM ANALYZE"))
         owner.dispose()
     return built, secrets
 
