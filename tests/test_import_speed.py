@@ -10,13 +10,24 @@ depend on the database's sequences.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
+from app.audit.bulk import _plain
 from app.audit.models import AuditEntry
+from app.audit.services import plain
 from app.extensions import db
-from app.imports.models import ImportBatch, ImportStatus
+from app.imports import bulk, validation
+from app.imports.models import ImportBatch, ImportKind, ImportStatus
+from app.imports.rows import Row, no_progress
 from app.org.models import Employee, EmployeeRank, Position
+from app.org.nip import Sex
 from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
 from tests.conftest import csrf_token, login
@@ -305,3 +316,62 @@ EXPECTED_GOOD = {'employees': [['<kadis>', 'Kadis Kota-A', 'L', 'PNS', 'KADIS', 
  'chain_ok': True}
 
 EXPECTED_BAD_ERRORS = [(3, 'nip'), (8, 'nip'), (9, 'nip'), (10, 'kode_jabatan')]
+
+
+# --- the bulk writer against concurrent changes, and the audit entries' values ------
+
+def _plan_for(rows: list[dict[str, str]]):
+    columns = list(rows[0])
+    return validation.check(ImportKind.EMPLOYEES, [Row(line=n + 2, values=row) for n, row in enumerate(rows)],
+                            columns)
+
+
+def test_an_employee_changed_after_the_check_stops_the_bulk_update(app, two_tenants):
+    a, _ = two_tenants
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-a"))
+        with tenant_scope(tenant):
+            peer = db.session.get(Employee, a.peer_id)
+            plan = _plan_for([{"nip": peer.nip, "nama": "Nama Baru", "jenis_kelamin": peer.sex.value,
+                               "jenis_asn": peer.employee_type.value}])
+            assert not plan.errors and plan.counts["update"] == 1
+            # Another request saves the employee between the check and the write.
+            db.session.execute(update(Employee).where(Employee.id == peer.id)
+                               .values(version=Employee.version + 1))
+            with pytest.raises(StaleDataError):
+                bulk.apply_employees(plan, no_progress)
+            db.session.rollback()
+        db.session.remove()
+
+
+def test_a_nip_taken_after_the_check_stops_the_bulk_insert(app, two_tenants):
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-a"))
+        with tenant_scope(tenant):
+            plan = _plan_for([{"nip": RIZKY, "nama": "Rizky Pratama", "jenis_kelamin": "L", "jenis_asn": "PNS"},
+                              {"nip": DEWI, "nama": "Dewi Lestari", "jenis_kelamin": "P", "jenis_asn": "PNS"}])
+            assert not plan.errors and plan.counts["create"] == 2
+            # Another request adds Dewi between the check and the write.
+            db.session.add(Employee(nip=DEWI, name="Dewi", sex="P", employee_type="PNS"))
+            db.session.flush()
+            with pytest.raises(IntegrityError):
+                bulk.apply_employees(plan, no_progress)
+            db.session.rollback()
+            assert db.session.scalar(select(Employee.id).where(Employee.nip == RIZKY)) is None
+        db.session.remove()
+
+
+def test_the_bulk_audit_path_reduces_values_as_plain_does():
+    samples = [
+        None,
+        {"nip": "1", "name": "Ä\u00e9", "position_id": None, "active": True, "n": 3, "rank_tmt": date(2021, 4, 1)},
+        {"at": datetime(2026, 1, 2, 3, 4, 5, 6), "sex": Sex.L},
+        {"api_token": "abc", "password_hash": None, "key": True},
+        {"nested": {"token": "x"}, "list": [1, date(2020, 1, 1)], "amount": Decimal("1.50"), "ratio": 0.5},
+        {1: "a"},
+        [1, 2],
+        "text",
+    ]
+    for sample in samples:
+        assert _plain(sample) == plain(sample)
+        assert type(_plain(sample)) is type(plain(sample))

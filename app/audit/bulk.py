@@ -9,23 +9,32 @@ in Python and inserts the entries with one multi-row INSERT per
 
 The caller builds each ``Pending`` with the snapshots it would have passed to
 ``record`` (``snapshot`` / ``plain``); ``skip_unchanged`` works as there.
+
+On PostgreSQL the entries go in with one ``INSERT … SELECT FROM
+json_to_recordset(…)`` per ``JSON_BATCH`` instead (``insert_json``): the
+same values, the JSON columns' text as the engine writes it. A flat snapshot
+of plain values (text, numbers, booleans, dates, no secret-sounding key) is
+reduced without ``plain``'s JSON round trip, to the same result.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.orm import Session
 
 from app.audit.chain import compute_hash
 from app.audit.models import AuditEntry
-from app.audit.services import _TAIL_KEY, _tail, current_actor, plain
+from app.audit.services import _TAIL_KEY, SECRET_NAME, _tail, current_actor, plain
 from app.tenancy import current_tenant_id, utc_now
 
 BATCH = 1000
+JSON_BATCH = 10_000  # entries per INSERT … FROM json_to_recordset(…) on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,12 @@ def record_many(session: Session, entries: Iterable[Pending], tenant_id: int | N
     actor = current_actor()
     session.flush()
     seq, prev_hash = _tail(session, tenant_id)
+    postgres = session.connection().dialect.name == "postgresql"
+    insert_rows, batch = (_insert_json, JSON_BATCH) if postgres else (_insert, BATCH)
     rows: list[dict[str, Any]] = []
     written = 0
     for pending in entries:
-        before, after = plain(pending.before), plain(pending.after)
+        before, after = _plain(pending.before), _plain(pending.after)
         if pending.skip_unchanged and before is not None and before == after:
             continue
         seq += 1
@@ -73,10 +84,10 @@ def record_many(session: Session, entries: Iterable[Pending], tenant_id: int | N
         }
         values["hash"] = prev_hash = compute_hash(_Row(values))
         rows.append(values)
-        if len(rows) >= BATCH:
-            written += _insert(session, rows)
+        if len(rows) >= batch:
+            written += insert_rows(session, rows)
             rows = []
-    written += _insert(session, rows)
+    written += insert_rows(session, rows)
     if written:
         session.info.setdefault(_TAIL_KEY, {})[tenant_id] = (seq, prev_hash)
     return written
@@ -86,3 +97,83 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     if rows:
         session.execute(insert(AuditEntry), rows)
     return len(rows)
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+_ORDINARY_KEYS: set[str] = set()  # keys seen not to sound secret (column names, mostly)
+_ORDINARY_KEYS_MAX = 10_000
+
+
+def _plain(value: Any) -> Any:
+    """``services.plain(value)``: a flat dict of text, integers, booleans, None, dates
+    and times under ordinary keys directly (what ``plain``'s JSON round trip makes
+    of them: the same values, dates as ISO text); anything else through ``plain``."""
+    if value is None:
+        return None
+    if type(value) is not dict:
+        return plain(value)
+    result = {}
+    for key, item in value.items():
+        if type(key) is not str:
+            return plain(value)
+        if key not in _ORDINARY_KEYS:
+            if SECRET_NAME.search(key):
+                return plain(value)
+            if len(_ORDINARY_KEYS) < _ORDINARY_KEYS_MAX:
+                _ORDINARY_KEYS.add(key)
+        kind = type(item)
+        if kind in _PLAIN_TYPES:
+            result[key] = item
+        elif kind is date or kind is datetime:
+            result[key] = item.isoformat()
+        else:
+            return plain(value)
+    return result
+
+
+def _insert_json(session: Session, rows: list[dict[str, Any]]) -> int:
+    """PostgreSQL: the entries with one ``INSERT … FROM json_to_recordset(…)``."""
+    if rows:
+        insert_json(session, AuditEntry.__table__, rows)
+    return len(rows)
+
+
+def insert_json(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: insert ``rows`` (dicts with the same keys, the table's column
+    names) with one ``INSERT … SELECT … FROM json_to_recordset(…)``: the rows
+    travel as one JSON document, serialised by ``json.dumps`` in C, however
+    many there are. (``COPY`` is not allowed on tables with row-level security,
+    and a driver's array parameters are adapted value by value.) Dates and
+    times go as ISO text. A JSON column keeps its value's text as ``json.dumps``
+    writes it, and None as a JSON ``null`` — what SQLAlchemy's JSON type stores
+    through the ORM and ``insert()``."""
+    if not rows:
+        return
+    dialect = session.connection().dialect
+    quote = dialect.identifier_preparer
+    names, values, fields = [], [], []
+    for name in rows[0]:
+        column = table.c[name]
+        kind = column.type.compile(dialect=dialect)
+        quoted = quote.quote(name)
+        names.append(quoted)
+        fields.append(f"{quoted} {kind}")
+        if isinstance(column.type, JSON) and not column.type.none_as_null:
+            values.append(f"COALESCE(v.{quoted}, CAST('null' AS {kind}))")
+        else:
+            values.append(f"v.{quoted}")
+    session.execute(text(
+        f"INSERT INTO {quote.format_table(table)} ({', '.join(names)}) "  # noqa: S608 - the table's own columns
+        f"SELECT {', '.join(values)} FROM json_to_recordset(CAST(:rows AS JSON)) AS v({', '.join(fields)})"),
+        {"rows": json_document(rows)})
+
+
+def json_document(rows: list[dict[str, Any]]) -> str:
+    """``rows`` as one JSON array for ``json_to_recordset``: dates and times as ISO text."""
+    return json.dumps(rows, default=_iso)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    raise TypeError(f"Cannot write {type(value).__name__} as JSON")

@@ -58,6 +58,9 @@ class Plan:
     kind: ImportKind
     columns: set[str]
     rows: list[Row]
+    # The database's records the rows were checked against, by key (employees: by NIP,
+    # with id, version and every audited column), so that writing need not read them again.
+    existing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[dict[str, Any]]:
@@ -97,12 +100,23 @@ def read_choice(row: Row, column: str, choices: type[StrEnum], required: bool) -
         if required:
             row.error(column, _("Wajib diisi."))
         return ""
-    known = {member.value.lower(): member.value for member in choices}
+    known = _choices(choices)
     if value.lower() not in known:
         row.error(column, _("Nilai %(value)s tidak dikenal. Pilihan: %(choices)s.",
                             value=value, choices=", ".join(known.values())))
         return ""
     return known[value.lower()]
+
+
+_CHOICES: dict[type[StrEnum], dict[str, str]] = {}
+
+
+def _choices(choices: type[StrEnum]) -> dict[str, str]:
+    """Lower-cased value → value, built once per enum (read_choice runs for every cell)."""
+    known = _CHOICES.get(choices)
+    if known is None:
+        known = _CHOICES[choices] = {member.value.lower(): member.value for member in choices}
+    return known
 
 
 def read_email(row: Row, column: str) -> str:

@@ -1,12 +1,15 @@
 """Checking import rows against the organisation rules, for a whole file at once.
 
-The rules are those of ``app.org.services`` (the NIP rules through
-``validate_employee_nip``, the same messages for unknown parents, cycles and
-structural positions), applied to what the database and the file together
-will look like afterwards. The existing codes and NIPs are fetched in bulk
-— a few queries per file, not per row — and a code or NIP that already
-exists makes the row an update, not a clash. Applying goes through the
-services themselves, which check every rule once more against the database.
+The rules are those of ``app.org.services`` (the NIP rules of
+``validate_employee_nip``, with the tenant's day looked up once per file; the
+same messages for unknown parents, cycles and structural positions), applied
+to what the database and the file together will look like afterwards. The
+existing codes and NIPs are fetched in bulk — a few queries per file, not per
+row — and a code or NIP that already exists makes the row an update, not a
+clash. Units and positions are applied through the services themselves, which
+check every rule once more against the database; employees in bulk
+(``app.imports.bulk``), from the records read here (``Plan.existing``) and
+guarded by the ``(tenant_id, nip)`` unique index and each row's version.
 
 Every row collects every problem it has; the file is only applied when no row
 has any.
@@ -16,10 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum as EnumType
+from sqlalchemy import String, func, inspect, select, type_coerce
 
 from app.errors import Invalid
 from app.extensions import db
@@ -42,10 +48,11 @@ from app.imports.rows import (
     read_email,
     read_text,
 )
-from app.org import people, services
+from app.org import people
 from app.org.models import Employee, Position, PositionKind, Unit, UnitKind
-from app.org.nip import EmployeeType, Sex, normalise_nip
+from app.org.nip import EmployeeType, NipError, Sex, normalise_nip, validate_nip
 from app.org.ranks import grade_label, normalise_grade, valid_grade
+from app.tenancy import tenant_today
 
 
 def check(kind: ImportKind, rows: list[Row], columns: Iterable[str], progress: Progress = no_progress) -> Plan:
@@ -179,16 +186,18 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
         select(Position.id, Position.code, Position.name, Position.kind, Position.active))}
     position_by_id = {r.id: r for r in positions.values()}
     code_of = {r.id: code for code, r in positions.items()}
-    existing = {r.nip: r for r in db.session.execute(
-        select(Employee.id, Employee.nip, Employee.name, Employee.sex, Employee.employee_type,
-               Employee.position_id, Employee.email, Employee.rank_code, Employee.rank_tmt, Employee.active))}
+    # One read of the tenant's employees: every column the checks and the writer
+    # (``bulk.apply_employees``: version and audited state) need.
+    existing = {r.nip: r for r in db.session.execute(select(*_employee_columns()))}
+    plan.existing = existing
+    today = tenant_today()  # once per file, not once per NIP
     for done, row in enumerate(plan.rows, start=1):
         nip = _nip(row)
         sex = read_choice(row, "jenis_kelamin", Sex, required=True)
         employee_type = read_choice(row, "jenis_asn", EmployeeType, required=True)
         if nip and sex and employee_type:
             try:
-                nip = services.validate_employee_nip(nip, employee_type, sex)
+                nip = _valid_nip(nip, employee_type, sex, today)
             except Invalid as exc:
                 row.error(_NIP_FIELD_COLUMNS.get(exc.field, "nip"), exc.message)
         position_code = read_code(row, "kode_jabatan", required=False)
@@ -231,6 +240,33 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
             ("tmt_pangkat", "tmt_pangkat" in new and new["tmt_pangkat"] != _iso(rec.rank_tmt)),
         ) if changed]
         row.action = UPDATE if row.changes else UNCHANGED
+
+
+def _employee_columns() -> list[Any]:
+    """id, version and every other column of ``Employee`` (bar ``tenant_id``); enum
+    columns as their stored text (what the comparisons and the audit entries use)."""
+    columns = []
+    for attr in inspect(Employee).column_attrs:
+        column = attr.columns[0]
+        if attr.key == "tenant_id":
+            continue
+        if isinstance(column.type, EnumType):
+            columns.append(type_coerce(column, String).label(attr.key))
+        else:
+            columns.append(getattr(Employee, attr.key))
+    return columns
+
+
+def _valid_nip(nip: str, employee_type: str, sex: str, today: date) -> str:
+    """``app.org.services.validate_employee_nip`` (the same rules and messages),
+    with the tenant's day given rather than looked up for every row."""
+    try:
+        info = validate_nip(nip, EmployeeType(employee_type), today)
+    except NipError as exc:
+        raise Invalid(exc.message, "nip") from None
+    if info.sex != Sex(sex):
+        raise Invalid(_l("Jenis kelamin tidak sesuai dengan digit ke-15 NIP."), "sex")
+    return info.nip
 
 
 def _iso(day: Any) -> str:
