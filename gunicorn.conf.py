@@ -4,6 +4,13 @@
   forked from it: they share its memory and start at once. ``create_app``
   opens no database connection; ``post_fork`` still drops any pooled one, so
   no two processes ever share a socket to PostgreSQL.
+- Before the workers are forked, the master does once what each worker
+  would otherwise do on its first request (configuring SQLAlchemy's mappers,
+  compiling the URL matcher),
+  then freezes its objects out of the garbage collector's reach
+  (``gc.freeze``): a worker's collections no longer write to every object it
+  inherited, so those pages stay shared instead of being copied into each
+  worker (``python -m bench.serving`` measures it).
 - Workers: ``2 × cores + 1``, at most ``MAX_WORKERS``; ``WEB_CONCURRENCY``
   overrides. Each sync worker holds at most one database connection per
   request, so PostgreSQL sees about ``workers`` connections per instance.
@@ -16,6 +23,7 @@
   ``GUNICORN_CONTROL_SOCKET=off`` turns it off, a path chooses it.
 """
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -52,6 +60,30 @@ if _control.lower() in ("off", "none", "0", "no"):
 else:
     _runtime = os.environ.get("XDG_RUNTIME_DIR") or os.path.join(os.path.expanduser("~"), ".gunicorn")
     control_socket = _control or os.path.join(_runtime, f"kinerja-{re.sub(r'[^A-Za-z0-9_.-]', '_', bind)}.ctl")
+
+
+def _flask_app(server):
+    """The preloaded app of the master, or None (not preloaded: loading it here would load it twice)."""
+    if server is None or not server.cfg.preload_app:
+        return None
+    return server.app.wsgi()
+
+
+def when_ready(server):
+    """Work every worker would repeat on its first request, done once in the master and shared."""
+    flask_app = _flask_app(server)
+    if flask_app is None or not hasattr(flask_app, "url_map"):
+        return
+    flask_app.url_map.update()  # the URL matcher, built on the first request otherwise
+    if "sqlalchemy" in flask_app.extensions:
+        from sqlalchemy.orm import configure_mappers
+
+        configure_mappers()
+
+
+def pre_fork(server, worker):  # noqa: ARG001
+    """Objects the master holds now are left alone by the workers' garbage collections (copy-on-write)."""
+    gc.freeze()
 
 
 def post_fork(server, worker):  # noqa: ARG001

@@ -14,7 +14,6 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MIN_STRENGTH = 3  # zxcvbn's score, 0-4: 3 is "safely unguessable" (>= 10^8 guesses)
@@ -77,6 +76,9 @@ def password_problems(password: str, username: str = "", context: tuple[str, ...
 
 def is_common(password: str, user_inputs: tuple[str, ...] = ()) -> bool:
     """A common, breached or patterned password (zxcvbn score below ``MIN_STRENGTH``)."""
+    # Imported here: its frequency lists cost start-up time and memory; only setting a password needs them.
+    from zxcvbn import zxcvbn
+
     words = [w for w in (*CONTEXT_WORDS, *user_inputs) if w]
     sample = password[:STRENGTH_CHECKED_LENGTH]
     result = zxcvbn(sample, user_inputs=words, max_length=STRENGTH_CHECKED_LENGTH)

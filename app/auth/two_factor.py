@@ -17,8 +17,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -72,6 +70,10 @@ def provisioning_uri(secret: str, account: str) -> str:
 
 def qr_data_uri(text: str) -> str:
     """An inline SVG QR code (CSP allows data: images; the secret never goes to another URL)."""
+    # Imported here: only enrolment draws a QR code, and qrcode with its SVG writer is slow to import.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

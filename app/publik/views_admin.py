@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 
-import qrcode
-import qrcode.image.svg
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -81,6 +79,10 @@ def index():
 
 
 def qr_svg(text: str) -> bytes:
+    # Imported here: only a few routes draw QR codes, and qrcode with its SVG writer is slow to import.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     out = io.BytesIO()
     image.save(out)

@@ -25,8 +25,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -151,6 +149,10 @@ def new_code() -> str:
 
 
 def qr_svg(text: str) -> str:
+    # Imported here: only a few routes draw QR codes, and qrcode with its SVG writer is slow to import.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

@@ -17,11 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from app.reports.recaps import Column
 from app.tabular import BOM, neutralise
 
@@ -41,6 +36,12 @@ def _plain(value: Any) -> Any:
 
 def xlsx_recap(title: str, subtitle: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
                *, sheet: str = "Rekap") -> bytes:
+    # Imported here: openpyxl is slow to import and only a download of a recap needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title=sheet[:31] or "Rekap")
     for index, column in enumerate(columns, start=1):
