@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, and_, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -79,16 +79,20 @@ def acting_holder(position_id: int, on: date) -> Employee | None:
 
 
 def holder(position_id: int, on: date) -> Employee | None:
-    """Who carries the position's authority on a day: acting first, then the
-    holder (the lowest id when the data holds several)."""
-    acting = acting_holder(position_id, on)
-    if acting is not None:
-        return acting
-    return db.session.scalar(
-        select(Employee)
+    """Who carries the position's authority on a day: acting first (as ``acting_holder``
+    picks), then the holder (the lowest id when the data holds several). One statement:
+    both candidates ranked in a union."""
+    acting = (select(ActingAssignment.employee_id.label("employee_id"), literal(0).label("rank"),
+                     ActingAssignment.starts_on.label("starts_on"), (-ActingAssignment.id).label("tiebreak"))
+              .join(Employee, ActingAssignment.employee_id == Employee.id)
+              .where(ActingAssignment.position_id == position_id, _running(on), Employee.active))
+    held = select(Employee.id, literal(1), null().cast(Date), Employee.id) \
         .where(Employee.position_id == position_id, Employee.active)
+    candidates = union_all(acting, held).subquery()
+    return db.session.scalar(
+        select(Employee).join(candidates, candidates.c.employee_id == Employee.id)
         .options(joinedload(Employee.position))
-        .order_by(Employee.id)
+        .order_by(candidates.c.rank, candidates.c.starts_on.desc(), candidates.c.tiebreak)
         .limit(1)
     )
 
