@@ -9,7 +9,6 @@ import click
 from flask.cli import AppGroup
 
 from app.regions.cases import CaseError, score_case
-from app.regions.conformance import check_hooks, check_rule_set
 from app.regions.errors import PluginRuntimeError, RuleSetUnavailable
 from app.regions.manager import regions
 from app.regions.periods import periods_in_year
@@ -92,6 +91,11 @@ def _section(title: str, lines) -> None:
 @regions_cli.command("check")
 def check_command() -> None:
     """Run the conformance kit on every installed rule set; report broken plugins."""
+    from app.regions.conformance import (  # pytest and pypdf: not at start-up
+        check_hooks,
+        check_rule_set,
+    )
+
     registry = regions()
     failed = bool(registry.faults)
     for fault in registry.faults:

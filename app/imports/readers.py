@@ -31,7 +31,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from app.errors import Invalid
 
@@ -158,6 +157,8 @@ def _check_archive(data: bytes, limits: Limits) -> None:
 
 
 def _xlsx_lines(data: bytes, limits: Limits) -> Generator[tuple[int, list[str]], None, None]:
+    from openpyxl import load_workbook  # here: an upload's need, not start-up's
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, …)
