@@ -121,11 +121,18 @@ def main() -> None:
               "database (SQLite has no COPY floor to compare with).")
         sys.exit(0)
     count = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
-    figures = measure(url, count)
+    report(measure(url, count))
+
+
+def report(figures: dict[str, Any]) -> None:
+    count = figures["rows"]
     print(f"import of {count} new employees (apply step): {figures['create_s']:.2f} s, "
           f"status {figures['create_status']} {figures['create_counts']}")
     print(f"import of the same {count} with changes:      {figures['update_s']:.2f} s, "
           f"status {figures['update_status']} {figures['update_counts']}")
+    if figures["copy_s"] is None:
+        print("(no COPY floor on SQLite)")
+        return
     print(f"psycopg COPY of the same rows:               {figures['copy_s']:.3f} s")
     print(f"create ÷ COPY:                               {figures['create_ratio']:.1f}× (target ≤ 10×)")
     print(f"update ÷ COPY:                               {figures['update_ratio']:.1f}×")

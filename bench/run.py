@@ -15,9 +15,17 @@ Printed figures, never asserts.
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make bench   # a kinerja_bench database
     BENCH_SECONDS=1 BENCH_SIZES=100 make bench               # a quick run
 
+After the pages it prints the other figures of issue #13, each beside its
+reference or target: serving (bench/serving.py: create_app, time to the first
+answer, memory per worker), the import of 10,000 employees against a COPY of
+the same rows (bench/imports.py) and re-applying the rules to 10,000 drafts
+(bench/reapply.py).
+
 Settings: BENCH_SIZES (100,10000), BENCH_SECONDS per wrk run (3),
 BENCH_CONNECTIONS (8), BENCH_FRESH=1 rebuilds the database, BENCH_PAGES a
-comma-separated filter on page names.
+comma-separated filter on page names, BENCH_EXTRAS which of serving,imports,reapply
+to run after the pages (all; "none" for none), BENCH_IMPORT_ROWS and
+BENCH_DRAFTS their sizes (10000).
 """
 
 from __future__ import annotations
@@ -225,6 +233,26 @@ def main() -> None:
             for server in (app_server, bare_server):
                 server.terminate()
                 server.wait(timeout=30)
+    extras(database, built)
+
+
+def extras(database: str, built: list[Built]) -> None:
+    """The figures beyond the pages, one after another on the idle servers."""
+    wanted = os.environ.get("BENCH_EXTRAS", "serving,imports,reapply").split(",")
+    if "serving" in wanted:
+        from bench import serving
+        print(flush=True)
+        serving.report(serving.measure(database, built[0]))
+    if "imports" in wanted:
+        from bench import imports
+        print(flush=True)
+        imports.report(imports.measure(database, int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))))
+    if "reapply" in wanted:
+        from bench import reapply
+        figures = reapply.measure(database, int(os.environ.get("BENCH_DRAFTS", "10000")))
+        print(f"\nre-apply of the rules to {figures['drafts']} drafts (job, batches): {figures['job_seconds']:.2f} s "
+              f"= {figures['job_per_10000']:.2f} s per 10,000 (target ≤ 10 s); the scoring alone "
+              f"{figures['scoring_per_10000']:.2f} s per 10,000", flush=True)
 
 
 if __name__ == "__main__":
