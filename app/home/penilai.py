@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -75,12 +75,14 @@ def rated_by(penilai_id: int, team_ids: list[int]):
 
 def penilai_work(employee: Employee, today: date, team: list[Employee] | None = None) -> PenilaiWork:
     team = team_of(employee, today) if team is None else team
+    year_period, sub_period = year_and_sub_period(today)
+    if not team and not _assigned_any(employee.id):  # most employees rate nobody: one query, not three
+        return PenilaiWork(today.year, sub_period, [], [], [], [], 0, [], year_period, [])
     rated = rated_by(employee.id, [e.id for e in team])
     plans_to_agree = list(db.session.scalars(
         select(Plan).options(joinedload(Plan.employee), joinedload(Plan.period))
         .where(Plan.status == PlanStatus.SUBMITTED, rated, Plan.employee_id != employee.id)
         .order_by(Plan.submitted_at, Plan.id)))
-    year_period, sub_period = year_and_sub_period(today)
     year_plans: list[Plan] = []
     if year_period is not None:
         year_plans = list(db.session.scalars(
@@ -90,6 +92,11 @@ def penilai_work(employee: Employee, today: date, team: list[Employee] | None = 
     return PenilaiWork(today.year, sub_period, team, plans_to_agree,
                        _evaluations_due(year_period, year_plans, today), evidence, evidence_total,
                        _progress(team, year_plans, sub_period), year_period, year_plans)
+
+
+def _assigned_any(penilai_id: int) -> bool:
+    """Whether an admin assigned any plan to this employee to rate."""
+    return db.session.scalar(select(exists().where(Plan.assigned_penilai_id == penilai_id)))
 
 
 def _evaluations_due(year_period: Period | None, plans: list[Plan], today: date) -> list[DueEvaluation]:
