@@ -78,6 +78,20 @@ def test_penilai_sees_plans_to_agree_evaluations_due_evidence_and_team(app, clie
     assert _section(_page(client), "keberatan-diputuskan") == ""
 
 
+def test_someone_with_no_team_sees_a_plan_assigned_to_them(app, client, cycle):
+    """The pegawai rates nobody by the organisation chart; the admin assigned them a plan to rate."""
+    login(client, "kota-a", "pegawai")
+    assert _section(_page(client), "pekerjaan-penilai") == ""  # rates nobody: no penilai part
+    with app.app_context(), tenant_scope(cycle.tenant):
+        year = db.session.scalar(select(Period).where(Period.kind == PeriodKind.YEAR, Period.year == 2026))
+        db.session.add(m.Plan(employee_id=cycle.peer_id, period_id=year.id, status=m.PlanStatus.SUBMITTED,
+                              assigned_penilai_id=cycle.pegawai_id))
+        db.session.commit()
+    work = _section(_page(client), "pekerjaan-penilai")
+    agree = work[work.index("SKP menunggu persetujuan saya"):work.index("Penilaian yang jatuh tempo")]
+    assert "(1)" in agree and "Peer Kota-A" in agree
+
+
 def test_atasan_sees_objections_to_decide_with_deadlines(app, client, cycle):
     login(client, "kota-a", "atasan")
     decide = _section(_page(client), "keberatan-diputuskan")
