@@ -12,7 +12,7 @@ answer is "no figures".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -32,13 +32,15 @@ class PredikatRow(NamedTuple):
 
 UnitSatisfactionProvider = Callable[[Unit, Period], UnitSatisfaction | None]
 ComplaintsProvider = Callable[[Employee, Period], tuple[Complaint, ...]]
+ManySatisfactionProvider = Callable[[Sequence[Unit], Period], Mapping[int, UnitSatisfaction | None]]
+ManyComplaintsProvider = Callable[[Sequence[Employee], Period], Mapping[int, Iterable[Complaint]]]
 
 _providers: dict[str, Any] = {}
 
 
 def provide(**providers: Callable[..., Any]) -> None:
-    """Register the functions that answer: ``unit_satisfaction``,
-    ``complaints_about`` (the citizens' side); ``predikat_rows``,
+    """Register the functions that answer: ``unit_satisfaction``, ``unit_satisfaction_many``,
+    ``complaints_about``, ``complaints_about_many`` (the citizens' side); ``predikat_rows``,
     ``evaluated_period_dates``, ``stored_predikat_labels`` (evaluation);
     ``criteria_consultation`` (the criteria consultation, for plan lock)."""
     unknown = set(providers) - set(_NAMES)
@@ -53,10 +55,35 @@ def unit_satisfaction(unit: Unit, period: Period) -> UnitSatisfaction | None:
     return provider(unit, period) if provider is not None else None
 
 
+def unit_satisfaction_many(units: Iterable[Unit], period: Period) -> dict[int, UnitSatisfaction | None]:
+    """``unit_satisfaction`` for several units at once (bulk work: re-applying rules),
+    by unit id, every one of them present. A provider of ``unit_satisfaction_many``
+    answers with one query; without one, each unit is asked about in turn."""
+    units = list(units)
+    many = _providers.get("unit_satisfaction_many")
+    if many is None or _providers.get("unit_satisfaction") is None:
+        return {u.id: unit_satisfaction(u, period) for u in units}
+    found = many(units, period) if units else {}
+    return {u.id: found.get(u.id) for u in units}
+
+
 def complaints_about(employee: Employee, period: Period) -> tuple[Complaint, ...]:
     """Complaints about the employee received in the period, as region plugins receive them."""
     provider = _providers.get("complaints_about")
     return tuple(provider(employee, period)) if provider is not None else ()
+
+
+def complaints_about_many(employees: Iterable[Employee], period: Period) -> dict[int, tuple[Complaint, ...]]:
+    """``complaints_about`` for several employees at once (bulk work: re-applying
+    rules), by employee id, every one of them present. A provider of
+    ``complaints_about_many`` answers with one query; without one, each employee
+    is asked about through ``complaints_about``."""
+    employees = list(employees)
+    many = _providers.get("complaints_about_many")
+    if many is None or _providers.get("complaints_about") is None:
+        return {e.id: complaints_about(e, period) for e in employees}
+    found = many(employees, period) if employees else {}
+    return {e.id: tuple(found.get(e.id, ())) for e in employees}
 
 
 def predikat_rows(starts_on: date, ends_on: date) -> list[PredikatRow]:
@@ -84,5 +111,5 @@ def criteria_consultation(period: Period) -> CriteriaConsultation | None:
     return provider(period) if provider is not None else None
 
 
-_NAMES = ("unit_satisfaction", "complaints_about", "predikat_rows", "evaluated_period_dates",
-          "stored_predikat_labels", "criteria_consultation")
+_NAMES = ("unit_satisfaction", "unit_satisfaction_many", "complaints_about", "complaints_about_many", "predikat_rows",
+          "evaluated_period_dates", "stored_predikat_labels", "criteria_consultation")

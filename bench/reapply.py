@@ -11,10 +11,13 @@ Builds a generated tenant (bench/tenant.py) with about BENCH_DRAFTS (default
   loading and writing add to).
 
 Prints both as seconds per 10,000 drafts and their ratio. Printed, never asserted.
+``measure(database_url, drafts)`` returns the same figures as a dict (``bench/run.py``).
 
     .venv/bin/python -m bench.reapply                                          # SQLite
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.reapply
     BENCH_DRAFTS=2000 .venv/bin/python -m bench.reapply                        # a quicker run
+    BENCH_KEEP_DATABASE=kinerja_bench_reapply DATABASE_URL=... .venv/bin/python -m bench.reapply
+        # PostgreSQL: build the tenant once in that database, keep it, and reuse it next time
 """
 
 from __future__ import annotations
@@ -45,15 +48,18 @@ RATED = {"hasil_kerja_rating": "sesuai", "perilaku_rating": "di_atas"}
 AGREED_SHARE = 0.7  # bench/tenant.py: 7 plans in 10 are agreed, each with a draft for the current quarter
 
 
-def _database(tmp: str) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
+def _database(server: str | None, tmp: str, name: str | None) -> str:
+    """A new SQLite file, or a database of its own on the PostgreSQL server of
+    ``server`` — the one named ``name`` when given (created once, then reused)."""
+    if not server or not normalise_database_url(server).startswith("postgresql"):
         return f"sqlite:///{tmp}/reapply.db"
-    url = normalise_database_url(url)
-    name = f"kinerja_bench_reapply_{int(time.time())}"
+    url = normalise_database_url(server)
+    name = name or f"kinerja_bench_reapply_{int(time.time())}"
     admin = create_engine(url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
@@ -93,18 +99,22 @@ def _scoring_only(ids: list[int], period: Period) -> float:
     return time.perf_counter() - started
 
 
-def main() -> None:
-    drafts = int(os.environ.get("BENCH_DRAFTS", "10000"))
+def measure(database_url: str | None, drafts: int = 10_000, keep: str | None = None) -> dict:
+    """Time the re-apply job and the scoring floor for about ``drafts`` drafts.
+
+    ``database_url``: a PostgreSQL URL (a database of its own is created on that
+    server and dropped afterwards) or anything else / None for a new SQLite file.
+    ``keep``: the name of a PostgreSQL database to build once and reuse (not dropped).
+    Returns the drafts recomputed, the seconds of both and both per 10,000 drafts."""
     tmp = tempfile.TemporaryDirectory()
-    database = _database(tmp.name)
+    database = _database(database_url, tmp.name, keep)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database, "UPLOAD_ROOT": f"{tmp.name}/uploads"})
     try:
         with app.app_context(), app.test_request_context():
             upgrade(revision="heads")
-            print(f"database: {db.engine.dialect.name}")
             started = time.perf_counter()
             built = build("bench-reapply", math.ceil(drafts / AGREED_SHARE))
-            print(f"tenant of {built.employees} employees built in {time.perf_counter() - started:.1f} s")
+            build_seconds = time.perf_counter() - started
             _analyze(database)
             tenant = db.session.scalar(select(Tenant).where(Tenant.slug == built.slug))
             with tenant_scope(tenant):
@@ -124,21 +134,35 @@ def main() -> None:
                 job = db.session.get(RuleJob, job.id)
                 stored = db.session.scalar(select(func.count(Evaluation.id)).where(
                     Evaluation.id.in_(ids), Evaluation.predikat_code.is_not(None)))
-                print(f"re-apply job: {job.processed} of {job.total} drafts, status {job.status.value}, "
-                      f"{stored} with a stored predikat")
+                outcome = {"processed": job.processed, "total": job.total, "status": job.status.value,
+                           "stored_predikat": stored}
                 scoring = _scoring_only(ids, period)
-        count = len(ids) or 1
-        per = 10_000 / count
-        print(f"re-apply job ({count} drafts):      {job_seconds:7.2f} s  = {job_seconds * per:7.2f} s per 10,000 "
-              "(target ≤ 10 s)")
-        print(f"scoring only (same drafts):     {scoring:7.2f} s  = {scoring * per:7.2f} s per 10,000")
-        print(f"job ÷ scoring:                  {job_seconds / scoring:7.1f}×")
     finally:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        _drop(database)
+        if keep is None:
+            _drop(database)
         tmp.cleanup()
+    count = len(ids) or 1
+    per = 10_000 / count
+    return {"database": make_url(database).get_backend_name(), "drafts": len(ids), "build_seconds": build_seconds,
+            "job_seconds": job_seconds, "scoring_seconds": scoring, "job_per_10000": job_seconds * per,
+            "scoring_per_10000": scoring * per, **outcome}
+
+
+def main() -> None:
+    figures = measure(os.environ.get("DATABASE_URL"), int(os.environ.get("BENCH_DRAFTS", "10000")),
+                      os.environ.get("BENCH_KEEP_DATABASE") or None)
+    count, per = figures["drafts"] or 1, figures["job_per_10000"]
+    print(f"database: {figures['database']}; tenant built (or reused) in {figures['build_seconds']:.1f} s")
+    print(f"re-apply job: {figures['processed']} of {figures['total']} drafts, status {figures['status']}, "
+          f"{figures['stored_predikat']} with a stored predikat")
+    print(f"re-apply job ({count} drafts):      {figures['job_seconds']:7.2f} s  = {per:7.2f} s per 10,000 "
+          "(target ≤ 10 s)")
+    print(f"scoring only (same drafts):     {figures['scoring_seconds']:7.2f} s  = "
+          f"{figures['scoring_per_10000']:7.2f} s per 10,000")
+    print(f"job ÷ scoring:                  {figures['job_seconds'] / figures['scoring_seconds']:7.1f}×")
 
 
 if __name__ == "__main__":

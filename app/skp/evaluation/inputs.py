@@ -22,17 +22,20 @@ What a computation is made of:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import providers
 from app.extensions import db
-from app.org.models import Unit
+from app.org.models import Employee, Position, Unit
 from app.periods.models import Period
 from app.regions.inputs import (
     BehaviourAssessment,
@@ -57,11 +60,13 @@ from app.skp.evaluation.outcome import (
     PeerScore,
     SatisfactionUsed,
     UnitAchievement,
+    UnitMember,
 )
 from app.skp.evaluation.scheme import uses_360, with_indicators
 from app.skp.evaluation.seams import training_participation
 from app.skp.evaluation.unit import is_unit_head, unit_achievement
 from app.skp.feedback.models import FeedbackSession
+from app.skp.planning.models import Plan
 
 UNIT_ACHIEVEMENT_CODE = "CAPAIAN-UNIT"
 
@@ -76,6 +81,9 @@ class Prepared:
     used: InputsUsed
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class BatchInputs:
     """The inputs of a batch of drafts, each kind loaded with one query for the
@@ -85,6 +93,15 @@ class BatchInputs:
     peers: dict[int, list[PeerRating]] | None  # by evaluation id (None: the rules do not use 360°)
     finals: dict[int, list[Evaluation]]  # final evaluations by plan id
     satisfaction: dict[tuple[int, int], UnitSatisfaction | None] = field(default_factory=dict)  # (unit, period)
+    employees: dict[int, Employee] = field(default_factory=dict)  # the batch's employees by id
+    evaluations: list[Evaluation] = field(default_factory=list)
+    # A unit head's unit: the evaluations of the units the batch's heads lead, by period
+    # and unit, loaded at the first head; and each member's mean capaian by its stored result.
+    unit_members: dict[int, dict[int, list[Evaluation]]] = field(default_factory=dict)
+    capaian: dict[int, tuple[dict[str, Any], float | None]] = field(default_factory=dict)
+    # The figures from the stages above, loaded for all the batch's employees at the
+    # first draft that asks (``batch_figures``; complaints by period id).
+    figures: dict[Hashable, Mapping[int, Any]] = field(default_factory=dict)
 
 
 _batch: ContextVar[BatchInputs | None] = ContextVar("evaluation_batch_inputs", default=None)
@@ -94,9 +111,10 @@ _batch: ContextVar[BatchInputs | None] = ContextVar("evaluation_batch_inputs", d
 def batch_inputs(evaluations: Iterable[Evaluation], rt: RuleSetRuntime) -> Iterator[BatchInputs]:
     """Within the block, ``build_input`` (and the annual result's finals) read the
     inputs of these evaluations from one query per kind: feedback sessions, 360°
-    ratings, final evaluations of the same plans; a unit's IKM once per unit and
-    period. The evaluations' plans, IKIs and realisations are loaded by the caller
-    (``staleness.loading``)."""
+    ratings, final evaluations of the same plans; at the first evaluation that asks,
+    for all of them: the units' IKM, the complaints (per period), completed training
+    (``batch_figures``), the units their heads' hasil kerja follows. The evaluations'
+    plans, IKIs and realisations are loaded by the caller (``staleness.loading``)."""
     evaluations = list(evaluations)
     plan_ids = {e.plan_id for e in evaluations}
     sessions: dict[int, list[FeedbackSession]] = {}
@@ -115,7 +133,8 @@ def batch_inputs(evaluations: Iterable[Evaluation], rt: RuleSetRuntime) -> Itera
         for e in db.session.scalars(select(Evaluation).where(Evaluation.plan_id.in_(annual_plans),
                                                              Evaluation.status == EvaluationStatus.FINAL)):
             finals.setdefault(e.plan_id, []).append(e)
-    token = _batch.set(BatchInputs(sessions, peers, finals))
+    employees = {e.plan.employee.id: e.plan.employee for e in evaluations}
+    token = _batch.set(BatchInputs(sessions, peers, finals, employees=employees, evaluations=evaluations))
     try:
         yield _batch.get()
     finally:
@@ -126,6 +145,21 @@ def batched_finals(plan_id: int) -> list[Evaluation] | None:
     """The plan's final evaluations when a batch loaded them (None outside a batch)."""
     batch = _batch.get()
     return None if batch is None else batch.finals.get(plan_id, [])
+
+
+def batch_figures(key: Hashable, load: Callable[[list[int]], Mapping[int, T]]) -> Mapping[int, T] | None:
+    """Within ``batch_inputs``: ``load(employee ids)`` for all the batch's employees,
+    called once per ``key`` for the batch (by employee id); None outside a batch.
+
+    For the figures the stages above provide per employee (training through
+    ``seams``): their provider answers the whole batch at the first draft that
+    asks, instead of one query per draft."""
+    batch = _batch.get()
+    if batch is None:
+        return None
+    if key not in batch.figures:
+        batch.figures[key] = load(sorted(batch.employees))
+    return batch.figures[key]
 
 
 def build_input(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Prepared:
@@ -185,7 +219,17 @@ def _figures_from_above(evaluation: Evaluation) -> tuple[TrainingParticipation, 
     training = training_participation(employee.id, plan.period.year)
     unit_of_employee = employee.position.unit if employee.position is not None else None
     satisfaction = _unit_satisfaction(unit_of_employee, period) if unit_of_employee is not None else None
-    return training, satisfaction, providers.complaints_about(employee, period)
+    return training, satisfaction, _complaints_about(employee, period)
+
+
+def _complaints_about(employee: Employee, period: Period) -> tuple[Complaint, ...]:
+    batch = _batch.get()
+    if batch is None or employee.id not in batch.employees:
+        return providers.complaints_about(employee, period)
+    key = ("complaints", period.id)
+    if key not in batch.figures:
+        batch.figures[key] = providers.complaints_about_many(batch.employees.values(), period)
+    return batch.figures[key][employee.id]
 
 
 def _unit_satisfaction(unit: Unit, period: Period) -> UnitSatisfaction | None:
@@ -194,7 +238,11 @@ def _unit_satisfaction(unit: Unit, period: Period) -> UnitSatisfaction | None:
         return providers.unit_satisfaction(unit, period)
     key = (unit.id, period.id)
     if key not in batch.satisfaction:
-        batch.satisfaction[key] = providers.unit_satisfaction(unit, period)
+        # The units of all the batch's employees at once (one query for the batch and period).
+        units = {e.position.unit.id: e.position.unit for e in batch.employees.values() if e.position is not None}
+        units.setdefault(unit.id, unit)
+        for unit_id, satisfaction in providers.unit_satisfaction_many(units.values(), period).items():
+            batch.satisfaction.setdefault((unit_id, period.id), satisfaction)
     return batch.satisfaction[key]
 
 
@@ -217,7 +265,70 @@ def _followed_unit(evaluation: Evaluation, rt: RuleSetRuntime) -> UnitAchievemen
     employee = evaluation.plan.employee
     if not (rt.rule_set.unit_head_follows_unit_achievement and is_unit_head(employee)):
         return None
-    return unit_achievement(employee.position.unit, evaluation.period_id, employee.id)
+    batch = _batch.get()
+    if batch is None or employee.id not in batch.employees:
+        return unit_achievement(employee.position.unit, evaluation.period_id, employee.id)
+    return _batched_unit_achievement(batch, employee, evaluation.period_id)
+
+
+def _batched_unit_achievement(batch: BatchInputs, head: Employee, period_id: int) -> UnitAchievement:
+    """``unit.unit_achievement`` from the unit's evaluations loaded once for the batch's
+    heads: the same members in the same order, each one's capaian read now (as the
+    per-draft query would: the drafts recomputed before the head count as recomputed)."""
+    unit = head.position.unit
+    members = []
+    for ev in _unit_members(batch, period_id).get(unit.id, []):
+        if ev.plan.employee_id == head.id:
+            continue
+        value = _mean_capaian(batch, ev)
+        if value is not None:
+            members.append(UnitMember(ev.id, ev.plan.employee.name, ev.status.value, value))
+    value = round(mean(m.capaian for m in members), 2) if members else None
+    return UnitAchievement(unit.id, tuple(members), value, unit.name)
+
+
+def _unit_members(batch: BatchInputs, period_id: int) -> dict[int, list[Evaluation]]:
+    """The period's evaluations (any status) of the units the batch's heads lead, by unit,
+    ordered as ``unit.unit_evaluation_query`` orders a unit's: one query for the batch
+    (and one for those of them outside it)."""
+    if period_id in batch.unit_members:
+        return batch.unit_members[period_id]
+    by_unit = batch.unit_members[period_id] = {}
+    units = {e.plan.employee.position.unit_id for e in batch.evaluations
+             if e.period_id == period_id and is_unit_head(e.plan.employee)}
+    if units:
+        # Which evaluations, in order; the batch's own drafts are already loaded (and some
+        # recomputed): only the others are loaded, so each member is read as it stands now.
+        rows = db.session.execute(
+            select(Evaluation.id, Position.unit_id)
+            .join(Plan, Evaluation.plan_id == Plan.id)
+            .join(Employee, Plan.employee_id == Employee.id)
+            .join(Position, Employee.position_id == Position.id)
+            .where(Position.unit_id.in_(units), Evaluation.period_id == period_id)
+            .order_by(Position.unit_id, Employee.name)).all()
+        loaded = {e.id: e for e in batch.evaluations}
+        missing = sorted({ev_id for ev_id, _unit_id in rows if ev_id not in loaded})
+        for start in range(0, len(missing), 1000):
+            loaded.update((ev.id, ev) for ev in db.session.scalars(
+                select(Evaluation).where(Evaluation.id.in_(missing[start:start + 1000]))
+                .options(joinedload(Evaluation.plan).joinedload(Plan.employee))))
+        for ev_id, unit_id in rows:
+            by_unit.setdefault(unit_id, []).append(loaded[ev_id])
+    return by_unit
+
+
+def _mean_capaian(batch: BatchInputs, evaluation: Evaluation) -> float | None:
+    """``unit._mean_capaian``, kept per stored result (recomputing a draft replaces it),
+    read from the stored JSON itself: the period result's achievements' capaian, as
+    ``outcome_of`` would restore them (floats), without restoring the whole outcome."""
+    known = batch.capaian.get(evaluation.id)
+    if known is not None and known[0] is evaluation.result:
+        return known[1]
+    period = (evaluation.result or {}).get("period")
+    values = [float(a["capaian"]) for a in period.get("achievements", ())] if period is not None else []
+    value = round(mean(values), 2) if values else None
+    batch.capaian[evaluation.id] = (evaluation.result, value)
+    return value
 
 
 def _penilai_behaviours(entries: RatingData) -> list[BehaviourAssessment]:

@@ -32,9 +32,10 @@ whole period.
 from __future__ import annotations
 
 import logging
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,7 +43,9 @@ from app.extensions import db
 from app.org.models import Employee, Position
 from app.periods.models import Period
 from app.regions.errors import PluginRuntimeError
+from app.settings.services import rules_for_period
 from app.skp.evaluation.compute import refresh
+from app.skp.evaluation.inputs import batch_inputs
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
 from app.skp.feedback.models import FeedbackSession
 from app.skp.planning.models import Plan, PlanBehaviour, PlanIndicator, PlanResult
@@ -111,24 +114,38 @@ def refresh_drafts(plan: set[int] = frozenset(), result: set[int] = frozenset(),
         plans |= set(db.session.scalars(select(PlanResult.plan_id).where(PlanResult.id.in_(result))))
     if not plans and not evaluation:
         return 0
-    which = Evaluation.plan_id.in_(plans)
+    # Only the parts that name something: an empty IN ORed with a long one plans badly.
+    parts = [Evaluation.plan_id.in_(plans)] if plans else []
     if evaluation:
-        which = which | Evaluation.id.in_(evaluation)
+        parts.append(Evaluation.id.in_(evaluation))
     drafts = db.session.scalars(
-        select(Evaluation).where(which, Evaluation.status == EvaluationStatus.DRAFT)
+        select(Evaluation).where(or_(*parts), Evaluation.status == EvaluationStatus.DRAFT)
         .options(*loading()).order_by(Evaluation.id)).unique().all()
-    for draft in drafts:
-        try:
-            refresh(draft)
-        except PluginRuntimeError:
-            # The region plugin fails on this draft: the input's own change still commits, and
-            # the draft's stored result is dropped, so that its page computes it and shows the
-            # plugin's failure as it always has (``compute.stored_outcome``: nothing stored).
-            log.warning("Draft evaluation %s not refreshed: its region plugin failed", draft.id)
-            db.session.execute(update(Evaluation).where(Evaluation.id == draft.id).values(
-                result={}, updated_at=Evaluation.updated_at).execution_options(synchronize_session=False))
-            set_committed_value(draft, "result", {})
+    # In id order as ever; the inputs of each run of drafts of one period are loaded
+    # together (``inputs.batch_inputs``), not one query per draft and kind.
+    for start in range(0, len(drafts), BATCH):
+        for _period_id, run in groupby(drafts[start:start + BATCH], key=lambda d: d.period_id):
+            run = list(run)
+            with batch_inputs(run, rules_for_period(run[0].period)):
+                for draft in run:
+                    _refresh_one(draft)
     return len(drafts)
+
+
+BATCH = 500
+
+
+def _refresh_one(draft: Evaluation) -> None:
+    try:
+        refresh(draft)
+    except PluginRuntimeError:
+        # The region plugin fails on this draft: the input's own change still commits, and
+        # the draft's stored result is dropped, so that its page computes it and shows the
+        # plugin's failure as it always has (``compute.stored_outcome``: nothing stored).
+        log.warning("Draft evaluation %s not refreshed: its region plugin failed", draft.id)
+        db.session.execute(update(Evaluation).where(Evaluation.id == draft.id).values(
+            result={}, updated_at=Evaluation.updated_at).execution_options(synchronize_session=False))
+        set_committed_value(draft, "result", {})
 
 
 def loading() -> tuple:
