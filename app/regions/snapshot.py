@@ -63,16 +63,18 @@ def jsonable(value: Any) -> Any:
 
 def _dump(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _dump(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.metadata.get("snapshot", True)
-        }
+        return {name: _dump(getattr(value, name)) for name in _dumped_fields(type(value))}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
         return [_dump(v) for v in value]
     return value
+
+
+@cache
+def _dumped_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a dataclass that a snapshot keeps, in order (asked once per class)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("snapshot", True))
 
 
 @cache
