@@ -13,10 +13,12 @@ UTC's. Tests and the demo move the clock with ``frozen_clock``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
+from time import monotonic
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -119,8 +121,34 @@ def per_request(key: tuple, compute: Callable[[], T]) -> T:
     return cache[key]
 
 
+# Kept per process by ``kept_for``: key → (when computed, writes seen then, value).
+_kept: OrderedDict[tuple, tuple[float, int, Any]] = OrderedDict()
+_KEPT_MAX = 64
+_writes = 0  # flushes with changes this process has made
+
+
+def kept_for(seconds: float, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, reused by this process for ``seconds`` per tenant and ``key`` — and dropped as
+    soon as this process writes anything. For tenant-wide aggregates a page shows on every view
+    (an admin's dashboard): another worker's writes show within ``seconds``, the page says so.
+    The value must be plain data (no ORM objects: they belong to one request's session)."""
+    key = (current_tenant_id(), *key)
+    now = monotonic()
+    hit = _kept.get(key)
+    if hit is not None and hit[1] == _writes and now - hit[0] < seconds:
+        return hit[2]
+    value = compute()
+    _kept[key] = (now, _writes, value)
+    _kept.move_to_end(key)
+    while len(_kept) > _KEPT_MAX:
+        _kept.popitem(last=False)
+    return value
+
+
 @event.listens_for(Session, "after_flush")
 def _forget_on_write(session: Session, context) -> None:  # noqa: ARG001
+    global _writes  # noqa: PLW0603 - the process's write counter
+    _writes += 1
     cache = _request_cache()
     if cache:
         for key in [k for k in cache if k[0] == "per_request"]:
