@@ -116,9 +116,14 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(str(self.svg).encode()).decode()
 
     def __html__(self) -> str:
+        return self._figure
+
+    @functools.cached_property
+    def _figure(self) -> Markup:
         # In a page the SVG goes in as an image: its own stylesheet (the series
         # colours) then applies under the page's Content-Security-Policy, which
         # refuses inline <style>; the numbers follow as a table for screen readers.
+        # Made once per chart (a memoised chart is shown again and again).
         source = self.image_src
         return Markup('<figure class="chart"><img src="{}" alt="{}" width="{}" height="{}">{}</figure>').format(
             source, self.title, WIDTH, HEIGHT, self.table_html())
