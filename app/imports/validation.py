@@ -19,11 +19,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum as EnumType
 from sqlalchemy import String, func, inspect, select, type_coerce
 
@@ -50,8 +48,9 @@ from app.imports.rows import (
 )
 from app.org import people
 from app.org.models import Employee, Position, PositionKind, Unit, UnitKind
-from app.org.nip import EmployeeType, NipError, Sex, normalise_nip, validate_nip
+from app.org.nip import EmployeeType, Sex, normalise_nip
 from app.org.ranks import grade_label, normalise_grade, valid_grade
+from app.org.services import validate_employee_nip
 from app.tenancy import tenant_today
 
 
@@ -197,7 +196,7 @@ def _check_employees(plan: Plan, progress: Progress) -> None:
         employee_type = read_choice(row, "jenis_asn", EmployeeType, required=True)
         if nip and sex and employee_type:
             try:
-                nip = _valid_nip(nip, employee_type, sex, today)
+                nip = validate_employee_nip(nip, employee_type, sex, today)
             except Invalid as exc:
                 row.error(_NIP_FIELD_COLUMNS.get(exc.field, "nip"), exc.message)
         position_code = read_code(row, "kode_jabatan", required=False)
@@ -255,18 +254,6 @@ def _employee_columns() -> list[Any]:
         else:
             columns.append(getattr(Employee, attr.key))
     return columns
-
-
-def _valid_nip(nip: str, employee_type: str, sex: str, today: date) -> str:
-    """``app.org.services.validate_employee_nip`` (the same rules and messages),
-    with the tenant's day given rather than looked up for every row."""
-    try:
-        info = validate_nip(nip, EmployeeType(employee_type), today)
-    except NipError as exc:
-        raise Invalid(exc.message, "nip") from None
-    if info.sex != Sex(sex):
-        raise Invalid(_l("Jenis kelamin tidak sesuai dengan digit ke-15 NIP."), "sex")
-    return info.nip
 
 
 def _iso(day: Any) -> str:

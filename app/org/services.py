@@ -192,10 +192,11 @@ def clean_siasn_id(value: str | None) -> str | None:
     return value
 
 
-def validate_employee_nip(nip: str, employee_type: str, sex: str) -> str:
-    """Normalised NIP, or ``Invalid`` on the nip/sex field."""
+def validate_employee_nip(nip: str, employee_type: str, sex: str, today: date | None = None) -> str:
+    """Normalised NIP, or ``Invalid`` on the nip/sex field. ``today``: the tenant's day when the
+    caller has it already (an import checks thousands of NIPs against one day)."""
     try:
-        info = validate_nip(nip, EmployeeType(employee_type))
+        info = validate_nip(nip, EmployeeType(employee_type), today)
     except NipError as exc:
         raise Invalid(exc.message, "nip") from None
     if info.sex != Sex(sex):
