@@ -19,6 +19,7 @@ reduced without ``plain``'s JSON round trip, to the same result.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,8 +101,11 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
 
 
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
-_ORDINARY_KEYS: set[str] = set()  # keys seen not to sound secret (column names, mostly)
-_ORDINARY_KEYS_MAX = 10_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _sounds_secret(key: str) -> bool:
+    return SECRET_NAME.search(key) is not None  # asked for the same column names row after row
 
 
 def _plain(value: Any) -> Any:
@@ -116,11 +120,8 @@ def _plain(value: Any) -> Any:
     for key, item in value.items():
         if type(key) is not str:
             return plain(value)
-        if key not in _ORDINARY_KEYS:
-            if SECRET_NAME.search(key):
-                return plain(value)
-            if len(_ORDINARY_KEYS) < _ORDINARY_KEYS_MAX:
-                _ORDINARY_KEYS.add(key)
+        if _sounds_secret(key):
+            return plain(value)
         kind = type(item)
         if kind in _PLAIN_TYPES:
             result[key] = item
