@@ -65,23 +65,10 @@ def unit_and_ancestors(unit: Unit | None) -> list[int]:
 
 # --- upwards: one employee's supervisor ------------------------------------------------
 
-def acting_holder(position_id: int, on: date) -> Employee | None:
-    """The active employee acting in the position on ``on``; the latest
-    assignment wins (then the latest recorded)."""
-    return db.session.scalar(
-        select(Employee)
-        .join(ActingAssignment, ActingAssignment.employee_id == Employee.id)
-        .where(ActingAssignment.position_id == position_id, _running(on), Employee.active)
-        .options(joinedload(Employee.position))
-        .order_by(ActingAssignment.starts_on.desc(), ActingAssignment.id.desc())
-        .limit(1)
-    )
-
-
 def holder(position_id: int, on: date) -> Employee | None:
-    """Who carries the position's authority on a day: acting first (as ``acting_holder``
-    picks), then the holder (the lowest id when the data holds several). One statement:
-    both candidates ranked in a union."""
+    """Who carries the position's authority on a day: the active employee acting in it (the
+    latest assignment wins, then the latest recorded), else the holder (the lowest id when the
+    data holds several). One statement: both candidates ranked in a union."""
     acting = (select(ActingAssignment.employee_id.label("employee_id"), literal(0).label("rank"),
                      ActingAssignment.starts_on.label("starts_on"), (-ActingAssignment.id).label("tiebreak"))
               .join(Employee, ActingAssignment.employee_id == Employee.id)
@@ -138,7 +125,7 @@ def positions_led_by(employee: Employee, on: date | None = None) -> list[int]:
 # --- downwards: everyone an employee rates ----------------------------------------------
 
 def _acting_in(position_ids: Iterable[int], on: date) -> dict[int, int]:
-    """position id → the employee acting in it on ``on`` (as ``acting_holder`` picks)."""
+    """position id → the employee acting in it on ``on`` (as ``holder`` picks)."""
     rows = db.session.execute(
         select(ActingAssignment.position_id, ActingAssignment.employee_id)
         .join(Employee, ActingAssignment.employee_id == Employee.id)

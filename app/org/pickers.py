@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.org.nip import format_nip, normalise_nip
+from app.web.listing import contains_pattern
 
 LIMIT = 20
 MIN_TERM = 2
@@ -38,11 +39,6 @@ def clean_term(raw: str | None) -> str:
     return " ".join((raw or "").split())[:MAX_TERM]
 
 
-def _pattern(term: str) -> str:
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _nip_prefix(term: str):
     """``nip`` starts with the digits: a range, so the unique index serves it."""
     digits = normalise_nip(term)
@@ -54,7 +50,7 @@ def find_employees(term: str | None, unit_id: int | None = None) -> list[Choice]
     if len(term) < MIN_TERM:
         return []
     digits = normalise_nip(term)
-    match = _nip_prefix(term) if digits.isdigit() else Employee.name.ilike(_pattern(term), escape="\\")
+    match = _nip_prefix(term) if digits.isdigit() else Employee.name.ilike(contains_pattern(term), escape="\\")
     query = (select(Employee.nip, Employee.name, Position.name.label("position"))
              .outerjoin(Position, Employee.position_id == Position.id)
              .where(Employee.active, match).order_by(Employee.name, Employee.nip).limit(LIMIT))
@@ -68,7 +64,7 @@ def find_positions(term: str | None) -> list[Choice]:
     term = clean_term(term)
     if len(term) < MIN_TERM:
         return []
-    pattern = _pattern(term)
+    pattern = contains_pattern(term)
     rows = db.session.execute(
         select(Position.id, Position.name, Unit.name.label("unit")).join(Unit, Position.unit_id == Unit.id)
         .where(Position.active, or_(Position.name.ilike(pattern, escape="\\"),
@@ -81,7 +77,7 @@ def find_units(term: str | None) -> list[Choice]:
     term = clean_term(term)
     if len(term) < MIN_TERM:
         return []
-    pattern = _pattern(term)
+    pattern = contains_pattern(term)
     rows = db.session.execute(
         select(Unit.id, Unit.code, Unit.name)
         .where(Unit.active, or_(Unit.name.ilike(pattern, escape="\\"), Unit.code.ilike(pattern, escape="\\")))
