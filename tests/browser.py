@@ -1,7 +1,8 @@
 """A live server and Debian's Chromium, driven by Playwright, for page tests.
 
 The fixtures reach every test through tests/conftest.py; importing them into a
-test module again would start a second Playwright and fail.
+test module again would start a second Playwright and fail. The plain helpers
+(``sign_in``, ``assert_accessible``) are imported by the modules that use them.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium,
 which `make test` installs from Debian's packages.
@@ -139,6 +140,39 @@ def assert_accessible(page, sizes: tuple[dict, ...] = (DESKTOP, PHONE)) -> None:
             page.set_viewport_size(original)
     if report:
         raise AssertionError(f"accessibility problems on {page.url}:\n" + "\n".join(report))
+
+
+def sign_in(page, base: str, slug: str | None, username: str, password: str | None = None) -> None:
+    """Signs ``username`` in through the real form of tenant ``slug`` (the platform's when
+    ``slug`` is None), in a fresh session: the context's cookies are cleared first. Returns
+    once the page the sign-in led to has loaded; fails with what the sign-in page said when
+    it stayed there. ``password``: the test accounts' (tests.conftest.PASSWORD) by default.
+
+    A plain function, imported by the test modules that use it (unlike the fixtures)."""
+    if password is None:
+        from tests.conftest import PASSWORD  # not at the top: tests.conftest imports this module
+
+        password = PASSWORD
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    login_url = f"{base}/{slug}/login" if slug else f"{base}/platform/login"
+    page.context.clear_cookies()
+    page.goto(login_url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    # The form's document carries a mark; the answer to the post (a redirect or the form
+    # again, with a message) is a new document without it.
+    page.evaluate("() => { window.__signInPending = true; }")
+    page.click("button[type=submit]")
+    try:
+        page.wait_for_function("() => window.__signInPending !== true && document.readyState === 'complete'")
+    except PlaywrightTimeout:
+        raise AssertionError(f"the sign-in of {username} at {login_url} did not finish "
+                             f"(still at {page.url})") from None
+    if page.url.split("?")[0] == login_url:
+        said = [text.strip() for text in page.locator(".error, .flash-error").all_inner_texts() if text.strip()]
+        raise AssertionError(f"{username} could not sign in at {login_url}: "
+                             + ("; ".join(said) or "the sign-in page came back without a message"))
 
 
 class AuditedPage:

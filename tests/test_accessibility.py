@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from tests.browser import assert_accessible
-from tests.conftest import PASSWORD, make_operator
+from tests.browser import assert_accessible, sign_in
+from tests.conftest import make_operator
 from tests.publik_support import add_publik_objects
 from tests.reports_support import build_year
 
@@ -29,16 +29,6 @@ def world(app):
     return year, publik
 
 
-def _sign_in(page, base: str, username: str, slug: str | None = SLUG) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{slug}/login" if slug else f"{base}/platform/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
-    assert "/login" not in page.url, f"{username} could not sign in"
-
-
 def _check_pages(page, base: str, paths: list[str]) -> None:
     """Every page opens and passes; all the problems are reported together."""
     failures = []
@@ -54,7 +44,7 @@ def _check_pages(page, base: str, paths: list[str]) -> None:
 
 def test_the_pegawai_pages(world, live_server, page):
     year, _ = world
-    _sign_in(page, live_server, "pegawai")
+    sign_in(page, live_server, SLUG, "pegawai")
     # Every page a browser test shows is checked without being asked: the sign-in page was.
     assert f"{live_server}/{SLUG}/login" in page.audited
     s = f"/{SLUG}"
@@ -73,7 +63,7 @@ def test_the_pegawai_pages(world, live_server, page):
 
 def test_the_penilai_pages(world, live_server, page):
     year, _ = world
-    _sign_in(page, live_server, "penilai")
+    sign_in(page, live_server, SLUG, "penilai")
     s = f"/{SLUG}"
     _check_pages(page, live_server, [
         f"{s}/", f"{s}/skp/tim", f"{s}/skp/{year.plan_id}", f"{s}/skp/{year.plan_id}/realisasi",
@@ -84,7 +74,7 @@ def test_the_penilai_pages(world, live_server, page):
 
 def test_the_admin_pages(world, live_server, page, tmp_path):
     year, publik = world
-    _sign_in(page, live_server, "admin")
+    sign_in(page, live_server, SLUG, "admin")
     s = f"/{SLUG}"
     _check_pages(page, live_server, [
         f"{s}/", f"{s}/admin/", f"{s}/admin/pegawai", f"{s}/admin/pegawai/{year.org.pegawai_id}",
@@ -122,7 +112,7 @@ def test_the_public_and_operator_pages(world, live_server, page):
         "/", f"{s}/login", "/platform/login", f"{s}/publik/", f"{s}/publik/survei",
         f"{s}/publik/survei/{year.org.unit_id}", f"{s}/publik/pengaduan", f"{s}/publik/lacak",
     ])
-    _sign_in(page, live_server, "operator", slug=None)
+    sign_in(page, live_server, None, "operator")
     _check_pages(page, live_server, ["/platform/", "/platform/tenant/baru"])
 
 
@@ -173,7 +163,7 @@ def test_sign_in_is_usable_by_keyboard_with_autocomplete_and_visible_borders(wor
 
 
 def test_errors_are_tied_to_their_fields_and_shown_in_red(world, live_server, page):
-    _sign_in(page, live_server, "admin")
+    sign_in(page, live_server, SLUG, "admin")
     page.goto(f"{live_server}/{SLUG}/admin/pegawai/baru")
     page.click("button.primary")
     page.wait_for_selector(".error")
@@ -189,7 +179,7 @@ def test_errors_are_tied_to_their_fields_and_shown_in_red(world, live_server, pa
 
 
 def test_structure_tables_scroll_by_keyboard_and_pages_fit_a_phone(world, live_server, page):
-    _sign_in(page, live_server, "admin")
+    sign_in(page, live_server, SLUG, "admin")
     s = f"{live_server}/{SLUG}"
     for path in ("/admin/pegawai", "/admin/publik/publikasi", "/admin/impor/", "/"):
         page.goto(s + path)

@@ -12,19 +12,10 @@ from app.consultation.models import Consultation
 from app.extensions import db
 from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
-from tests.conftest import PASSWORD
+from tests.browser import sign_in
 from tests.consultation_support import SLUG, build_sawahlunto, close_window
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{SLUG}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/{SLUG}/")
 
 
 def _consultation_id(app) -> int:
@@ -42,7 +33,7 @@ def test_a_consultation_from_both_sides_in_the_browser(app, live_server, page, t
     base = live_server
 
     # The admin opens a consultation on Dinkes' indicator set.
-    _sign_in(page, base, "admin")
+    sign_in(page, base, SLUG, "admin")
     page.goto(f"{base}/{SLUG}/admin/konsultasi/")
     page.click("text=Buka konsultasi baru")
     page.fill("input[name=title]", "Set indikator pelayanan kesehatan")
@@ -57,7 +48,7 @@ def test_a_consultation_from_both_sides_in_the_browser(app, live_server, page, t
     consultation_id = _consultation_id(app)
 
     # The pegawai is told, reads the proposal and answers.
-    _sign_in(page, base, "pegawai")
+    sign_in(page, base, SLUG, "pegawai")
     page.goto(f"{base}/{SLUG}/konsultasi/")
     page.click("text=Set indikator pelayanan kesehatan")
     main = page.inner_text("main")
@@ -70,7 +61,7 @@ def test_a_consultation_from_both_sides_in_the_browser(app, live_server, page, t
     assert "Tidak setuju" in page.inner_text("#tanggapan-saya")
 
     # The admin sees the live tally.
-    _sign_in(page, base, "admin")
+    sign_in(page, base, SLUG, "admin")
     page.goto(f"{base}/{SLUG}/admin/konsultasi/{consultation_id}")
     assert "1 dari 3 pegawai" in page.inner_text("#rekap")
     assert page.inner_text("[data-tally=disagree]") == "1"
@@ -90,7 +81,7 @@ def test_a_consultation_from_both_sides_in_the_browser(app, live_server, page, t
     page.screenshot(path=str(tmp_path / "2-decided.png"), full_page=True)
 
     # The pegawai sees the response; the public sees the aggregate only.
-    _sign_in(page, base, "pegawai")
+    sign_in(page, base, SLUG, "pegawai")
     page.goto(f"{base}/{SLUG}/konsultasi/{consultation_id}")
     assert "Target disesuaikan" in page.inner_text("main")
     assert page.locator("button:has-text('Kirim tanggapan')").count() == 0

@@ -9,18 +9,10 @@ import pytest
 from app.extensions import db
 from app.periods.services import open_year
 from app.tenancy import tenant_scope
-from tests.conftest import PASSWORD, make_org, make_tenant
+from tests.browser import sign_in
+from tests.conftest import make_org, make_tenant
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, username: str) -> None:  # noqa: F811
-    page.context.clear_cookies()
-    page.goto(f"{base}/walesi/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/walesi/")
 
 
 def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page, tmp_path):
@@ -40,7 +32,7 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
     base = live_server
 
     # The pegawai writes the SKP.
-    _sign_in(page, base, "pegawai")
+    sign_in(page, base, "walesi", "pegawai")
     page.click("nav >> text=SKP saya")
     page.click("text=Susun SKP baru")
     page.select_option("select[name=period_id]", label="2026")
@@ -60,7 +52,7 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
     plan_url = page.url
 
     # The penilai agrees, with a specific expectation for one behaviour.
-    _sign_in(page, base, "penilai")
+    sign_in(page, base, "walesi", "penilai")
     page.click("nav >> text=SKP saya")
     page.goto(f"{base}/walesi/skp/tim")
     page.click("text=Pegawai Walesi")
@@ -70,7 +62,7 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
     assert "SKP disetujui." in page.inner_text("main")
 
     # The pegawai records the first semester: 165 children against 300 / 2 = 150.
-    _sign_in(page, base, "pegawai")
+    sign_in(page, base, "walesi", "pegawai")
     page.goto(plan_url)
     assert page.inner_text("#status") == "Disetujui"
     page.click("#during-the-year >> text=Realisasi")
@@ -85,7 +77,7 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
 
     # The penilai rates: 165 / 150 = 110% → nilai 120 → hasil kerja suggested "di atas"
     # (110–120); perilaku "di atas" → the matrix gives Sangat Baik.
-    _sign_in(page, base, "penilai")
+    sign_in(page, base, "walesi", "penilai")
     page.click("nav >> text=Penilaian")
     page.locator("button:has-text('Mulai menilai')").first.click()
     page.wait_for_url("**/walesi/penilaian/*")
@@ -99,7 +91,7 @@ def test_plan_agree_realise_rate_finalise_in_the_browser(app, live_server, page,
 
     # The pegawai sees the final predikat and may object.
     evaluation_url = page.url
-    _sign_in(page, base, "pegawai")
+    sign_in(page, base, "walesi", "pegawai")
     page.goto(evaluation_url)
     assert page.inner_text("#predikat") == "Sangat Baik"
     assert page.locator("text=Ajukan keberatan").count() >= 1

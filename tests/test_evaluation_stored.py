@@ -19,21 +19,15 @@ from app.skp.evaluation import services as service
 from app.skp.evaluation.reapply import start_reapply
 from app.skp.feedback import services as feedback
 from app.skp.realisation import services as realisation
-from app.tenancy import frozen_clock, tenant_scope
+from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
-from tests.conftest import csrf_token, login, make_cycle
-
-TODAY = date(2026, 5, 20)  # in Triwulan 2 2026: the cycle's draft evaluation is current
+from tests.conftest import csrf_token, login
+from tests.cycle_support import cycle_under_way
 
 
 @pytest.fixture
 def org(app, two_tenants):
-    a, _ = two_tenants
-    with app.app_context():
-        a.cycle = make_cycle(a, year=2026)
-        db.session.remove()
-    with frozen_clock(TODAY):
-        yield a
+    yield from cycle_under_way(app, two_tenants[0])
 
 
 @pytest.fixture

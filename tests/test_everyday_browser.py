@@ -15,25 +15,17 @@ from app.extensions import db
 from app.org.models import ActingAssignment, Employee
 from app.periods.models import Period, PeriodKind
 from app.tenancy import tenant_scope
-from tests.conftest import PASSWORD, make_cycle
+from tests.browser import sign_in
+from tests.conftest import make_cycle
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/kota-a/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/kota-a/")
 
 
 def test_admin_picks_an_employee_by_name_for_a_plt(app, two_tenants, live_server, page):
     a, _ = two_tenants
     with app.app_context(), tenant_scope(a.tenant):
         nip = db.session.get(Employee, a.peer_id).nip
-    _sign_in(page, live_server, "admin")
+    sign_in(page, live_server, "kota-a", "admin")
     page.goto(f"{live_server}/kota-a/admin/jabatan/{a.position_ids['KABID']}")
     field = page.locator("input[name=employee_nip]")
     assert field.get_attribute("list")  # the picker is wired
@@ -73,7 +65,7 @@ def test_pegawai_confirms_before_submitting(app, two_tenants, live_server, page)
         db.session.commit()
         plan_id = plan.id
         db.session.remove()
-    _sign_in(page, live_server, "pegawai")
+    sign_in(page, live_server, "kota-a", "pegawai")
     page.goto(f"{live_server}/kota-a/skp/{plan_id}")
     page.click("text=Ajukan kepada pejabat penilai")
     page.wait_for_url(f"**/kota-a/skp/{plan_id}/ajukan/konfirmasi")
@@ -94,7 +86,7 @@ def test_the_realisation_grid_says_it_scrolls_on_a_phone(app, two_tenants, live_
     context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
-        _sign_in(page, live_server, "pegawai")
+        sign_in(page, live_server, "kota-a", "pegawai")
         page.goto(f"{live_server}/kota-a/skp/{cycle.plan_id}/realisasi")
         assert page.locator("#grid-scroll-hint").is_visible()
         region = page.locator(".grid-scroll")
@@ -121,7 +113,7 @@ def test_the_penilais_bulk_pages_in_the_browser(app, two_tenants, live_server, p
             db.session.commit()
         db.session.remove()
     page.on("dialog", lambda dialog: dialog.accept())
-    _sign_in(page, live_server, "penilai")
+    sign_in(page, live_server, "kota-a", "penilai")
     page.goto(f"{live_server}/kota-a/skp/{cycle.plan_id}/realisasi")
     page.click("text=Periksa 1 bukti dukung yang menunggu")  # Q1 is final: its evidence is not counted
     page.check("input[name=evidence]")

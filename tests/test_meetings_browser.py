@@ -14,20 +14,12 @@ from app.extensions import db
 from app.periods import services as calendar
 from app.periods.models import PeriodKind
 from app.tenancy import tenant_scope, tenant_today
-from tests.conftest import PASSWORD, make_org, make_tenant
+from tests.browser import sign_in
+from tests.conftest import make_org, make_tenant
 
 pytestmark = pytest.mark.browser
 
 SLUG = "walesi"
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{SLUG}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/{SLUG}/")
 
 
 def _walesi(app):
@@ -51,7 +43,7 @@ def test_the_admin_records_a_meeting_and_the_owner_closes_its_follow_up(app, liv
     base = live_server
 
     # The admin schedules the unit's meeting for this semester, today.
-    _sign_in(page, base, "admin")
+    sign_in(page, base, SLUG, "admin")
     page.click("nav >> text=Rapat evaluasi")
     page.select_option("select[name=unit_id]", str(org.unit_id))
     page.select_option("select[name=period_id]", str(org.semester_id))
@@ -85,7 +77,7 @@ def test_the_admin_records_a_meeting_and_the_owner_closes_its_follow_up(app, liv
     assert "Tindak lanjut dicatat" in page.inner_text("main")
 
     # The owner finds it on the home page and closes it from the meeting page.
-    _sign_in(page, base, "pegawai")
+    sign_in(page, base, SLUG, "pegawai")
     work = page.locator("#rapat-evaluasi")
     assert "Lengkapi bukti dukung vaksinasi" in work.inner_text()
     work.locator("a:has-text('Lengkapi bukti dukung vaksinasi')").click()

@@ -21,20 +21,14 @@ from app import models as m
 from app.extensions import db
 from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
-from app.tenancy import frozen_clock, tenant_scope
-from tests.conftest import login, make_cycle
-
-TODAY = date(2026, 5, 20)  # in Triwulan 2 2026: the cycle's draft evaluation is current
+from app.tenancy import tenant_scope
+from tests.conftest import login
+from tests.cycle_support import cycle_under_way
 
 
 @pytest.fixture
 def cycle(app, two_tenants):
-    a, _ = two_tenants
-    with app.app_context():
-        a.cycle = make_cycle(a, year=2026)
-        db.session.remove()
-    with frozen_clock(TODAY):
-        yield a
+    yield from cycle_under_way(app, two_tenants[0])
 
 
 KNOWN_LAZY = {"plan": ("Employee -> Position",)}

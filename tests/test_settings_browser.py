@@ -12,19 +12,10 @@ from app.extensions import db
 from app.regions.manager import regions
 from app.tenancy import all_tenants, tenant_rules, tenant_scope
 from app.tenancy.models import SettingsVersion, Tenant
-from tests.conftest import PASSWORD
+from tests.browser import sign_in
 from tests.consultation_support import SLUG, build_sawahlunto
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/{SLUG}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/{SLUG}/")
 
 
 def test_the_admin_previews_and_saves_a_settings_change(app, live_server, page):
@@ -33,7 +24,7 @@ def test_the_admin_previews_and_saves_a_settings_change(app, live_server, page):
         rule_set = regions().get("sawahlunto")
     base = live_server
 
-    _sign_in(page, base, "admin")
+    sign_in(page, base, SLUG, "admin")
     page.click("nav >> text=Admin")  # the admin menu opens
     page.click("nav >> text=Pengaturan daerah")
     page.wait_for_url(f"**/{SLUG}/admin/pengaturan/")
