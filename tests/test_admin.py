@@ -251,3 +251,13 @@ def test_reactivation_respects_single_holder_positions(app, client, two_tenants)
     _post(client, f"/kota-a/admin/pegawai/{a.pegawai_id}/aktifkan", {})
     with app.app_context():
         assert _in_a(select(Employee.active).where(Employee.id == a.pegawai_id)) == [True]
+
+
+def test_a_deactivated_account_page_offers_reactivation_once_and_not_in_its_title(app, client, two_tenants):
+    a, _ = two_tenants
+    _admin(client)
+    assert _post(client, f"/kota-a/admin/akun/{a.user_ids['pegawai']}/nonaktifkan", {}).status_code == 302
+    page = client.get(f"/kota-a/admin/akun/{a.user_ids['pegawai']}").get_data(as_text=True)
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert "<form" not in title and "Aktifkan kembali" not in title
+    assert page.count("Aktifkan kembali") == 1
