@@ -9,8 +9,8 @@ penilai is the pejabat penilai's own pejabat penilai.
 
 ``supervisor_of`` walks that rule up from one employee; ``team_of`` and
 ``team_ids`` give its exact inverse — everyone whose ``supervisor_of`` is a
-given employee — walking down the positions a level at a time, so the
-number of queries depends on how deep vacant posts nest, never on how
+given employee — walking down the positions a level at a time (one query
+each), so the number of queries depends on how deep vacant posts nest, never on how
 many people a team has. Every "who is my team" in the application asks
 ``team_of``/``team_ids``. A plan's admin-assigned penilai
 (``Plan.assigned_penilai``) is a property of that plan, not of the
@@ -20,10 +20,11 @@ organisation: it changes neither answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, and_, func, literal, null, or_, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Date, and_, literal, null, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
 from app.org.models import ActingAssignment, Employee, Position, Unit
@@ -124,35 +125,52 @@ def positions_led_by(employee: Employee, on: date | None = None) -> list[int]:
 
 # --- downwards: everyone an employee rates ----------------------------------------------
 
-def _acting_in(position_ids: Iterable[int], on: date) -> dict[int, int]:
-    """position id → the employee acting in it on ``on`` (as ``holder`` picks)."""
+@dataclass
+class _Post:
+    parent_id: int | None
+    people: list[int] = field(default_factory=list)  # its active holders
+    acting: tuple[date, int, int] | None = None  # (starts_on, assignment id, employee id) of the latest
+
+    @property
+    def carrier(self) -> int | None:
+        """Who carries the post's authority (as ``holder`` picks): the latest acting, else the first holder."""
+        if self.acting is not None:
+            return self.acting[2]
+        return min(self.people, default=None)
+
+
+def _posts(condition, on: date) -> dict[int, _Post]:
+    """The positions matching ``condition`` with their active holders and the active employee
+    acting in each on ``on``: one statement (a row per holder × running assignment)."""
+    held, acting = aliased(Employee), aliased(Employee)
     rows = db.session.execute(
-        select(ActingAssignment.position_id, ActingAssignment.employee_id)
-        .join(Employee, ActingAssignment.employee_id == Employee.id)
-        .where(ActingAssignment.position_id.in_(list(position_ids)), _running(on), Employee.active)
-        .order_by(ActingAssignment.starts_on, ActingAssignment.id)
+        select(Position.id, Position.reports_to_id, held.id, ActingAssignment.starts_on, ActingAssignment.id,
+               acting.id)
+        .outerjoin(held, and_(held.position_id == Position.id, held.active))
+        .outerjoin(ActingAssignment, and_(ActingAssignment.position_id == Position.id, _running(on)))
+        .outerjoin(acting, and_(acting.id == ActingAssignment.employee_id, acting.active))
+        .where(condition)
     ).all()
-    return {row.position_id: row.employee_id for row in rows}  # the last one wins
+    posts: dict[int, _Post] = {}
+    for position_id, parent_id, holder_id, starts_on, assignment_id, acting_id in rows:
+        post = posts.setdefault(position_id, _Post(parent_id))
+        if holder_id is not None and holder_id not in post.people:
+            post.people.append(holder_id)
+        if acting_id is not None and (post.acting is None or (starts_on, assignment_id) > post.acting[:2]):
+            post.acting = (starts_on, assignment_id, acting_id)
+    return posts
 
 
 def _carried_by(employee: Employee, on: date) -> list[int]:
     """Positions whose authority ``employee`` carries on ``on`` (``holder`` is them)."""
     if not employee.active:
         return []
-    candidates = set(db.session.scalars(
-        select(ActingAssignment.position_id).where(ActingAssignment.employee_id == employee.id, _running(on))))
-    if employee.position_id is not None:
-        candidates.add(employee.position_id)
-    if not candidates:
-        return []
-    acting = _acting_in(candidates, on)
-    carried = [p for p in candidates if acting.get(p) == employee.id]
-    own = employee.position_id
-    if own is not None and own not in acting:
-        first = db.session.scalar(select(func.min(Employee.id)).where(Employee.position_id == own, Employee.active))
-        if first == employee.id:
-            carried.append(own)
-    return carried
+    candidates = select(ActingAssignment.position_id).where(ActingAssignment.employee_id == employee.id,
+                                                            _running(on))
+    if employee.position_id is not None:  # a union, not an OR: the OR would scan the positions
+        candidates = candidates.union_all(select(literal(employee.position_id)))
+    posts = _posts(Position.id.in_(candidates), on)
+    return [position_id for position_id, post in posts.items() if post.carrier == employee.id]
 
 
 def team_ids(employee: Employee, on: date | None = None) -> set[int]:
@@ -160,7 +178,7 @@ def team_ids(employee: Employee, on: date | None = None) -> set[int]:
     is ``employee`` on ``on`` (default: the tenant's today).
 
     Walks down from the positions the employee carries, one level per round
-    (two queries each). A position below passes the authority on to the
+    (one query each). A position below passes the authority on to the
     positions under it when nobody carries it (vacant, nobody acting), or —
     for that one person only — when it is carried by someone who sits below
     it (their own acting post does not rate them)."""
@@ -176,22 +194,11 @@ def _team_ids(employee: Employee, on: date) -> set[int]:
     for _ in range(MAX_CHAIN):
         if not frontier:
             break
-        rows = db.session.execute(
-            select(Position.id, Position.reports_to_id, Employee.id)
-            .outerjoin(Employee, and_(Employee.position_id == Position.id, Employee.active))
-            .where(Position.reports_to_id.in_(list(frontier)))
-        ).all()
-        children: dict[int, tuple[int, list[int]]] = {}
-        for position_id, parent_id, employee_id in rows:
-            people = children.setdefault(position_id, (parent_id, []))[1]
-            if employee_id is not None:
-                people.append(employee_id)
-        acting = _acting_in(children, on) if children else {}
         below: dict[int, int | None] = {}
-        for position_id, (parent_id, people) in children.items():
-            only = frontier[parent_id]
-            team.update(e for e in people if only is None or e == only)
-            carrier = acting.get(position_id, min(people, default=None))
+        for position_id, post in _posts(Position.reports_to_id.in_(list(frontier)), on).items():
+            only = frontier[post.parent_id]
+            team.update(e for e in post.people if only is None or e == only)
+            carrier = post.carrier
             if carrier is None:
                 below[position_id] = only
             elif only in (None, carrier) and carrier != employee.id:
