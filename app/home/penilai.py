@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -20,6 +20,7 @@ from app.home.year import year_and_sub_period
 from app.org.hierarchy import team_of
 from app.org.models import Employee
 from app.periods.models import Period, PeriodKind
+from app.periods.services import periods_of_year
 from app.skp.evaluation.models import Evaluation, EvaluationStatus
 from app.skp.planning.models import Plan, PlanIndicator, PlanResult, PlanStatus
 from app.skp.realisation.models import Evidence, EvidenceReview, Realisation
@@ -79,15 +80,16 @@ def penilai_work(employee: Employee, today: date, team: list[Employee] | None = 
     if not team and not _assigned_any(employee.id):  # most employees rate nobody: one query, not three
         return PenilaiWork(today.year, sub_period, [], [], [], [], 0, [], year_period, [])
     rated = rated_by(employee.id, [e.id for e in team])
-    plans_to_agree = list(db.session.scalars(
-        select(Plan).options(joinedload(Plan.employee), joinedload(Plan.period))
-        .where(Plan.status == PlanStatus.SUBMITTED, rated, Plan.employee_id != employee.id)
-        .order_by(Plan.submitted_at, Plan.id)))
-    year_plans: list[Plan] = []
+    # The plans waiting for agreement (any year) and the year's rated plans, in one statement.
+    wanted = Plan.status == PlanStatus.SUBMITTED
     if year_period is not None:
-        year_plans = list(db.session.scalars(
-            select(Plan).options(joinedload(Plan.employee))
-            .where(Plan.period_id == year_period.id, rated, Plan.employee_id != employee.id)))
+        wanted = or_(wanted, Plan.period_id == year_period.id)
+    plans = list(db.session.scalars(
+        select(Plan).options(joinedload(Plan.employee), joinedload(Plan.period))
+        .where(wanted, rated, Plan.employee_id != employee.id)))
+    plans_to_agree = sorted((p for p in plans if p.status is PlanStatus.SUBMITTED),
+                            key=lambda p: (p.submitted_at is None, p.submitted_at.timestamp() if p.submitted_at else 0.0, p.id))
+    year_plans = [p for p in plans if year_period is not None and p.period_id == year_period.id]
     evidence, evidence_total = _evidence_to_review(rated, employee.id)
     return PenilaiWork(today.year, sub_period, team, plans_to_agree,
                        _evaluations_due(year_period, year_plans, today), evidence, evidence_total,
@@ -103,8 +105,7 @@ def _evaluations_due(year_period: Period | None, plans: list[Plan], today: date)
     agreed = [p for p in plans if p.status is PlanStatus.AGREED]
     if year_period is None or not agreed:
         return []
-    periods = list(db.session.scalars(select(Period).where(Period.parent_id == year_period.id)
-                                      .order_by(Period.starts_on)))
+    periods = [p for p in periods_of_year(year_period.year) if p.parent_id == year_period.id]  # by start
     periods.append(year_period)
     evaluations = {(e.plan_id, e.period_id): e for e in db.session.scalars(
         select(Evaluation).where(Evaluation.plan_id.in_([p.id for p in agreed])))}
@@ -143,19 +144,15 @@ def _progress(team: list[Employee], plans: list[Plan], sub_period: Period | None
     plan_ids = [p.id for p in plans]
     indicators: dict[int, int] = {}
     realised: dict[int, int] = {}
-    if plan_ids:
-        indicators = dict(db.session.execute(
-            select(PlanResult.plan_id, func.count(PlanIndicator.id))
-            .join(PlanIndicator, PlanIndicator.result_id == PlanResult.id)
-            .where(PlanResult.plan_id.in_(plan_ids)).group_by(PlanResult.plan_id)).all())
-        if sub_period is not None:
-            realised = dict(db.session.execute(
-                select(PlanResult.plan_id, func.count(Realisation.id))
+    if plan_ids:  # both counts in one statement: a realisation of the sub-period joins its indicator
+        in_period = Realisation.period_id == sub_period.id if sub_period is not None else false()
+        for plan_id, indicator_count, realised_count in db.session.execute(
+                select(PlanResult.plan_id, func.count(PlanIndicator.id), func.count(Realisation.id))
                 .join(PlanIndicator, PlanIndicator.result_id == PlanResult.id)
-                .join(Realisation, Realisation.indicator_id == PlanIndicator.id)
-                .where(PlanResult.plan_id.in_(plan_ids), Realisation.period_id == sub_period.id,
-                       Realisation.value.is_not(None))
-                .group_by(PlanResult.plan_id)).all())
+                .outerjoin(Realisation, and_(Realisation.indicator_id == PlanIndicator.id,
+                                             in_period, Realisation.value.is_not(None)))
+                .where(PlanResult.plan_id.in_(plan_ids)).group_by(PlanResult.plan_id)):
+            indicators[plan_id], realised[plan_id] = indicator_count, realised_count
     result = []
     for member in team:
         plan = by_employee.get(member.id)

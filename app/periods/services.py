@@ -27,6 +27,7 @@ from app.extensions import db
 from app.periods.models import Period, PeriodKind
 from app.regions.types import PeriodScheme
 from app.tenancy import TenantScopeError, current_tenant_id
+from app.tenancy.current import per_request
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -82,7 +83,12 @@ def scheme_of(year: Period) -> PeriodScheme:
 
 def periods_of_year(year: int) -> list[Period]:
     """The current tenant's periods of ``year``: the year first, then its
-    sub-periods in calendar order. Empty when the year was never opened."""
+    sub-periods in calendar order. Empty when the year was never opened.
+    Read once per request (a work list, its dashboard and the page's year all ask)."""
+    return list(per_request(("periods_of_year", year), lambda: _periods_of_year(year)))
+
+
+def _periods_of_year(year: int) -> list[Period]:
     periods = db.session.scalars(select(Period).where(Period.year == year)).all()
     return sorted(periods, key=lambda p: (p.kind is not PeriodKind.YEAR, p.starts_on, p.sequence))
 

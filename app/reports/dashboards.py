@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.org.models import Employee, Position
 from app.periods.models import Period, PeriodKind
+from app.periods.services import periods_of_year
 from app.publik.ikm import BANDS
 from app.publik.models import Complaint, ComplaintStatus
 from app.publik.periods import ReportingPeriod
@@ -182,10 +183,11 @@ def team_summary(plans: list[Plan], team_ids: list[int], year: Period | None) ->
         .group_by(Evaluation.period_id, Evaluation.status, Evaluation.predikat_code)).all()
     if not rows:
         return empty
-    periods = {p.id: p for p in db.session.scalars(
-        select(Period).where(Period.id.in_({r[0] for r in rows})))}
+    periods = {p.id: p for p in periods_of_year(year.year)}  # the rows' periods: the year's
+
     def newest(ids) -> Period:
-        return max((periods[i] for i in ids), key=lambda p: (p.ends_on, p.kind is PeriodKind.YEAR))
+        return max((periods.get(i) or db.session.get(Period, i) for i in ids),
+                   key=lambda p: (p.ends_on, p.kind is PeriodKind.YEAR))
 
     latest = newest({r[0] for r in rows})
     rated = {r[0] for r in rows if r[2]}
