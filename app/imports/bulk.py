@@ -31,7 +31,8 @@ warning and autovacuum's analyse is what updates the statistics.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, insert, inspect, select, text
@@ -71,16 +72,18 @@ def apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
     updates: list[dict[str, Any]] = []
     # Per row, in file order: (nip, before, after, rank change or None).
     writes: list[tuple[str, dict | None, dict, tuple | None]] = []
+    blank = dict.fromkeys(keys)
     for done, row in enumerate(plan.rows, start=1):
         if row.action not in (CREATE, UPDATE):
             continue
         new = row.clean
         old = current.get(new["nip"])
-        state = dict(old["state"]) if old else {key: None for key in keys}
         if old is None:
+            state = blank.copy()
             state["active"] = True
-        before = None
-        if old is not None:
+            before = None
+        else:
+            state = old["state"]  # read for this write alone: becomes the entry's "after"
             before = dict(state)
             if "kode_jabatan" in row.changes:
                 # As the row-by-row path did: everyone moving leaves their old position
@@ -88,10 +91,12 @@ def apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
                 before["position_id"] = None
         if "kode_jabatan" in new:
             state["position_id"] = position_ids[new["kode_jabatan"]] if new["kode_jabatan"] else None
-        state.update(nip=new["nip"], name=new["nama"].strip(), sex=new["jenis_kelamin"],
-                     employee_type=new["jenis_asn"],
-                     email=new.get("email", state.get("email")) or None)
-        after = dict(state)
+        state["nip"] = new["nip"]
+        state["name"] = new["nama"].strip()
+        state["sex"] = new["jenis_kelamin"]
+        state["employee_type"] = new["jenis_asn"]
+        state["email"] = new.get("email", state.get("email")) or None
+        after = state
         rank = None
         if "pangkat" in new or "tmt_pangkat" in new:
             code, day = people.check_rank(
@@ -100,14 +105,18 @@ def apply_employees(plan: Plan, progress: Callable[[int], None]) -> None:
             if (code, day) != (state["rank_code"], state["rank_tmt"]):
                 rank = ({"rank_code": state["rank_code"], "rank_tmt": state["rank_tmt"]},
                         {"rank_code": code, "rank_tmt": day})
+                after = dict(state)  # the update's entry shows the rank as it was; the rank change its own
                 state["rank_code"], state["rank_tmt"] = code, day
-        values = {key: state[key] for key in ("nip", "name", "sex", "employee_type", "position_id", "email",
-                                              "rank_code", "rank_tmt")}
         if old is None:
-            creates.append({"tenant_id": tenant_id, "active": True, "version": 1, **values})
+            creates.append({"tenant_id": tenant_id, "active": True, "version": 1, "nip": state["nip"],
+                            "name": state["name"], "sex": state["sex"], "employee_type": state["employee_type"],
+                            "position_id": state["position_id"], "email": state["email"],
+                            "rank_code": state["rank_code"], "rank_tmt": state["rank_tmt"]})
         else:
             updates.append({"b_id": old["id"], "b_version": old["version"], "version": old["version"] + 1,
-                            **values})
+                            "nip": state["nip"], "name": state["name"], "sex": state["sex"],
+                            "employee_type": state["employee_type"], "position_id": state["position_id"],
+                            "email": state["email"], "rank_code": state["rank_code"], "rank_tmt": state["rank_tmt"]})
         writes.append((new["nip"], before, after, rank))
         if done % CHUNK == 0:
             progress(done)
@@ -138,22 +147,32 @@ def _entries(writes: list[tuple[str, dict | None, dict, tuple | None]], ids: dic
 
 
 def _current_states(nips: list[str], keys: list[str], existing: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The employees a file updates: id, version and audited state — from the
-    records the check read (``plan.existing``), else in one query per chunk."""
-    found: dict[str, dict[str, Any]] = {}
+    """The employees a file updates: id, version and audited state (a dict of its own
+    per employee) — from the records the check read (``plan.existing``), else in one
+    query per chunk."""
     if existing and all(nip in existing for nip in nips):
-        for nip in nips:
-            mapping = existing[nip]._mapping
-            found[nip] = {"id": mapping["id"], "version": mapping["version"],
-                          "state": {key: mapping[key] for key in keys}}
-        return found
+        return _states((existing[nip] for nip in nips), keys)
     columns = [Employee.id, Employee.version, *(getattr(Employee, key) for key in keys)]
+    found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(nips), CHUNK):
         chunk = nips[start:start + CHUNK]
-        for row in db.session.execute(select(*columns).where(Employee.nip.in_(chunk))):
-            mapping = row._mapping
-            found[mapping["nip"]] = {"id": mapping["id"], "version": mapping["version"],
-                                     "state": {key: mapping[key] for key in keys}}
+        found.update(_states(db.session.execute(select(*columns).where(Employee.nip.in_(chunk))), keys))
+    return found
+
+
+def _states(records: Iterable[Any], keys: list[str]) -> dict[str, dict[str, Any]]:
+    """By NIP: id, version and the ``keys`` of result rows, read by position (a row's
+    ``_mapping`` is built anew on every access)."""
+    found: dict[str, dict[str, Any]] = {}
+    pick = None
+    for record in records:
+        if pick is None:
+            fields = record._fields
+            at = [fields.index(key) for key in keys]
+            pick = itemgetter(*at) if len(at) > 1 else (lambda record, i=at[0]: (record[i],))
+            id_at, version_at, nip_at = fields.index("id"), fields.index("version"), fields.index("nip")
+        found[record[nip_at]] = {"id": record[id_at], "version": record[version_at],
+                                 "state": dict(zip(keys, pick(record), strict=True))}
     return found
 
 
@@ -193,9 +212,12 @@ def _postgres() -> bool:
 def _insert_employees_postgres(rows: list[dict[str, Any]]) -> dict[str, int]:
     """PostgreSQL: ids from the table's sequence in one query (in the file's order,
     as the row-by-row inserts took them), then one ``INSERT … FROM json_to_recordset(…)``."""
-    ids = sorted(db.session.scalars(
-        text("SELECT nextval(pg_get_serial_sequence('employee', 'id')) FROM generate_series(1, :n)"),
-        {"n": len(rows)}))
+    # As one text value: 10,000 one-column rows cost more to fetch and convert than to take.
+    taken = db.session.scalar(
+        text("SELECT string_agg(nextval(pg_get_serial_sequence('employee', 'id'))::text, ',') "
+             "FROM generate_series(1, :n)"),
+        {"n": len(rows)})
+    ids = sorted(map(int, taken.split(",")))
     insert_json(db.session, Employee.__table__,
                 [{"id": employee_id, **row} for employee_id, row in zip(ids, rows, strict=True)])
     return {row["nip"]: employee_id for employee_id, row in zip(ids, rows, strict=True)}
