@@ -3,19 +3,21 @@
 Also the one way a service turns a unique-constraint clash into a form error
 (``unique_or_invalid``): the pre-checks in the services ("this code is
 taken") cannot see a row another request commits a moment later, so the
-write itself is checked too.
+write itself is checked too; and ``by_id``, which gives the rows a page mostly
+holds already without asking for those again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 
 from app.errors import Invalid
 from app.extensions import db, migrate
@@ -89,3 +91,18 @@ def _savepoint_is_safe(session) -> bool:
     if connection.dialect.name != "sqlite":
         return True
     return bool(getattr(connection.connection.dbapi_connection, "in_transaction", False))
+
+
+def by_id(model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
+    """id → ``model`` row for ``ids``: the ones the session holds already without SQL, the others in
+    one statement (none when it holds them all) — where ``selectinload`` would ask for every id again.
+    The caller keeps the answer (the session holds its rows only weakly)."""
+    session = db.session
+    found: dict[int, Any] = {}
+    for i in ids:
+        if i is not None and i not in found:
+            found[i] = session.identity_map.get(identity_key(model, i))
+    missing = [i for i, row in found.items() if row is None]
+    if missing:
+        found.update((row.id, row) for row in session.scalars(select(model).where(model.id.in_(missing))))
+    return {i: row for i, row in found.items() if row is not None}

@@ -216,3 +216,28 @@ def test_history_across_years(app, client, cycle):
         login(other, "kota-a", role)
         assert other.get(f"/kota-a/riwayat/pegawai/{cycle.pegawai_id}").status_code == status
     assert client.get(f"/kota-a/riwayat/pegawai/{cycle.penilai_id}").status_code == 403
+
+
+def test_penilai_sees_evidence_of_an_assigned_plan_from_outside_the_team_and_year(app, client, cycle):
+    """Pending evidence whose person and period the work list has not loaded (an admin-assigned
+    plan of someone outside the team, a period of last year) shows with its name and period."""
+    with app.app_context(), tenant_scope(cycle.tenant):
+        last_year = Period(year=2025, kind=PeriodKind.YEAR, sequence=1, starts_on=date(2025, 1, 1),
+                           ends_on=date(2025, 12, 31))
+        outsider = Employee(nip=next(_NIPS), name="Orang Luar Tim", sex="P", employee_type="PNS",
+                            position_id=cycle.position_ids["KASI"])
+        plan = m.Plan(employee=outsider, period=last_year, status=m.PlanStatus.AGREED,
+                      assigned_penilai_id=cycle.penilai_id)
+        result = m.PlanResult(plan=plan, description="Hasil")
+        indicator = m.PlanIndicator(result=result, name="IKI lama", aspect="kuantitas", unit="dokumen",
+                                    target_lower=1, target_upper=1)
+        realisation = m.Realisation(indicator=indicator, period=last_year, value=1)
+        db.session.add_all([last_year, outsider, plan, result, indicator, realisation,
+                            m.Evidence(realisation=realisation, kind=m.EvidenceKind.LINK, url="https://contoh.go.id")])
+        db.session.commit()
+        label = last_year.label
+    login(client, "kota-a", "penilai")
+    work = _section(_page(client), "pekerjaan-penilai")
+    evidence = work[work.index("Bukti dukung menunggu diperiksa"):work.index("Kemajuan tim")]
+    assert "(2)" in evidence
+    assert f"Orang Luar Tim — IKI lama ({label})" in evidence

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.database import by_id
 from app.extensions import db
 from app.home.year import year_and_sub_period
 from app.org.hierarchy import team_of
@@ -132,10 +134,15 @@ def _evidence_to_review(rated, penilai_id: int) -> tuple[list[tuple[Evidence, Pl
         .join(PlanResult, PlanIndicator.result_id == PlanResult.id)
         .join(Plan, PlanResult.plan_id == Plan.id)
         .where(Evidence.review == EvidenceReview.PENDING, rated, Plan.employee_id != penilai_id)
-        .options(contains_eager(Evidence.realisation).contains_eager(Realisation.indicator),
-                 contains_eager(Evidence.realisation).selectinload(Realisation.period),
-                 selectinload(Plan.employee))
+        .options(contains_eager(Evidence.realisation).contains_eager(Realisation.indicator))
         .order_by(Evidence.uploaded_at, Evidence.id).limit(EVIDENCE_LIMIT)).all()
+    # Their people and periods are mostly the work list's own (its plans, the running year):
+    # only the others are asked for.
+    people = by_id(Employee, (plan.employee_id for _evidence, plan, _total in rows))
+    periods = by_id(Period, (evidence.realisation.period_id for evidence, _plan, _total in rows))
+    for evidence, plan, _total in rows:
+        set_committed_value(plan, "employee", people[plan.employee_id])
+        set_committed_value(evidence.realisation, "period", periods[evidence.realisation.period_id])
     return [(evidence, plan) for evidence, plan, _total in rows], rows[0][2] if rows else 0
 
 
