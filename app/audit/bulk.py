@@ -20,16 +20,17 @@ reduced without ``plain``'s JSON round trip, to the same result.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.orm import Session
 
+from app.audit.chain import compute_hash
 from app.audit.models import AuditEntry
 from app.audit.services import _TAIL_KEY, SECRET_NAME, _tail, current_actor, plain
 from app.tenancy import current_tenant_id, utc_now
@@ -64,10 +65,7 @@ def record_many(session: Session, entries: Iterable[Pending], tenant_id: int | N
     insert_rows, batch = (_insert_json, JSON_BATCH) if postgres else (_insert, BATCH)
     rows: list[dict[str, Any]] = []
     written = 0
-    # What every entry of this call hashes alike, as canonical JSON fragments (``_hash``).
     actor_label = actor.label[:120]
-    fixed = (f'"actor_label":{_text(actor_label)},"actor_user_id":{_number(actor.user_id)},',
-             f',"tenant_id":{_number(tenant_id)}}}')
     for pending in entries:
         before, after = _plain(pending.before), _plain(pending.after)
         if pending.skip_unchanged and before is not None and before == after:
@@ -80,7 +78,7 @@ def record_many(session: Session, entries: Iterable[Pending], tenant_id: int | N
             "employee_id": pending.employee_id, "before": before, "after": after,
             "reason": pending.reason or None, "prev_hash": prev_hash,
         }
-        values["hash"] = prev_hash = _hash(values, fixed)
+        values["hash"] = prev_hash = compute_hash(SimpleNamespace(**values))
         rows.append(values)
         if len(rows) >= batch:
             written += insert_rows(session, rows)
@@ -133,36 +131,6 @@ def _plain(value: Any) -> Any:
 def _ordinary_keys(keys: tuple[Any, ...]) -> bool:
     """Every key is text and none sounds secret: asked for the same columns entry after entry."""
     return all(type(key) is str and not _sounds_secret(key) for key in keys)
-
-
-# ``chain.canonical_json`` as an encoder object, for the values inside an entry's document.
-_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                              allow_nan=False).encode
-
-
-def _text(value: str | None) -> str:
-    return "null" if value is None else _canonical(value)
-
-
-def _number(value: int | None) -> str:
-    return "null" if value is None else str(value) if type(value) is int else _canonical(value)
-
-
-def _hash(values: dict[str, Any], fixed: tuple[str, str]) -> str:
-    """``chain.compute_hash`` of the entry ``values``, its canonical JSON written by
-    hand: the keys of ``HASHED_FIELDS`` in sorted order, each value as
-    ``canonical_json`` writes it (``fixed``: the actor's and tenant's fragments,
-    the same for every entry of a call). Builds no document per entry and sorts
-    no keys; ``tests/test_imports_bulk_audit.py`` holds it to ``compute_hash``."""
-    document = "".join((
-        '{"action":', _text(values["action"]), ",", fixed[0],
-        '"after":', _canonical(values["after"]), ',"before":', _canonical(values["before"]),
-        ',"employee_id":', _number(values["employee_id"]), ',"object_id":', _number(values["object_id"]),
-        ',"object_type":', _text(values["object_type"]),
-        ',"occurred_at":"', values["occurred_at"].isoformat(timespec="microseconds"),
-        'Z","prev_hash":', _text(values["prev_hash"]), ',"reason":', _text(values["reason"]),
-        ',"seq":', _number(values["seq"]), fixed[1]))
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 def _insert_json(session: Session, rows: list[dict[str, Any]]) -> int:
