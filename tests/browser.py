@@ -294,10 +294,15 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def fresh_page(browser) -> Iterator:
+    """A page in a browser context of its own (no cookies shared with other pages)."""
     context = browser.new_context(locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from fresh_page(browser)

@@ -12,7 +12,7 @@ import pytest
 from app.extensions import db
 from app.org.models import Employee
 from app.tenancy import tenant_scope
-from tests.browser import sign_in
+from tests.browser import fresh_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,7 @@ def mail_off(app, monkeypatch):
 @pytest.fixture
 def invitee(browser):
     """The invitee's own browser: no session of the admin's."""
-    context = browser.new_context(locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+    yield from fresh_page(browser)
 
 
 def _field_errors(page, name: str) -> str:
