@@ -1,6 +1,6 @@
 """Kota A's 2026 appraisal year (``tests.conftest.make_cycle``) seen from a frozen
 day, for the page tests that read a cycle under way (tests/test_evaluation_stored.py,
-tests/test_performance.py)."""
+tests/test_performance.py, tests/test_worklists.py)."""
 
 from __future__ import annotations
 

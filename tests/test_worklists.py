@@ -12,8 +12,9 @@ from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee, Position
 from app.periods.models import Period, PeriodKind
-from app.tenancy import frozen_clock, tenant_scope
-from tests.conftest import login, make_cycle
+from app.tenancy import tenant_scope
+from tests.conftest import login
+from tests.cycle_support import cycle_under_way
 
 TODAY = date(2026, 11, 23)  # in Triwulan 4 2026
 # NIPs for the extra people (built directly, not through the NIP rules): the
@@ -24,12 +25,7 @@ _NIPS = (f"1990{m:02d}{d:02d}2015{m:02d}{s}{n:03d}" for m in range(1, 13) for d 
 
 @pytest.fixture
 def cycle(app, two_tenants):
-    a, _ = two_tenants
-    with app.app_context():
-        a.cycle = make_cycle(a, year=2026)
-        db.session.remove()
-    with frozen_clock(TODAY):  # the tenant's today for every page the test opens
-        yield a
+    yield from cycle_under_way(app, two_tenants[0], TODAY)  # the tenant's today for every page
 
 
 def _page(client, url="/kota-a/"):
