@@ -24,6 +24,9 @@ WEBHOOK_SECRET = b"kinerja webhook secret v1"
 # A stored API answer replayed for a repeated Idempotency-Key: it may carry a
 # secret shown once (a new webhook's) or personal data.
 IDEMPOTENT_ANSWER = b"kinerja idempotent answer v1"
+# A tenant's SIASN consumer key, consumer secret and password (``app.siasn.settings``);
+# before migration 0024 they were kept under the signing passphrase's label.
+SIASN_CREDENTIAL = b"kinerja siasn credential v1"
 
 
 class Unreadable(Exception):

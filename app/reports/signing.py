@@ -27,7 +27,7 @@ from app.storage import StorageError, storage
 from app.tenancy.models import Tenant
 
 FIELD_NAME = "Signature1"
-SIGNING_PASSPHRASE = b"kinerja signing passphrase v1"  # secretbox label (also SIASN credentials)
+SIGNING_PASSPHRASE = b"kinerja signing passphrase v1"  # secretbox label
 
 
 class SigningUnavailable(Exception):

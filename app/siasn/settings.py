@@ -7,8 +7,9 @@ others were not found in any public source, so every code is a setting with a
 documented default the admin must confirm against the tenant's reference lists
 (docs/operations.md, "SIASN export").
 
-Secrets are encrypted with the Fernet key derived from SECRET_KEY, the same
-helper that keeps the signing passphrase (``app.reports.signing``).
+Secrets are encrypted with the Fernet key derived from SECRET_KEY under their
+own label (``app.secretbox.SIASN_CREDENTIAL``), so they never decrypt as another
+kind of secret nor another as them.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app import audit
+from app import audit, secretbox
 from app.errors import Invalid
 from app.extensions import db
 from app.org.ranks import PNS_RANKS, PPPK_RANKS
-from app.reports import signing
 from app.siasn.models import SiasnSettings
 
 PERIODIK_KEYS = ("triwulan_1", "triwulan_2", "triwulan_3", "triwulan_4", "semester_1", "semester_2",
@@ -90,8 +90,8 @@ def _decrypt(token: str | None) -> str:
     if not token:
         return ""
     try:
-        return signing.decrypt_passphrase(token)
-    except signing.SigningUnavailable:  # SECRET_KEY changed: as if not set
+        return secretbox.decrypt(secretbox.SIASN_CREDENTIAL, token)
+    except secretbox.Unreadable:  # SECRET_KEY changed: as if not set
         return ""
 
 
@@ -214,7 +214,7 @@ def save(data: SettingsData) -> SiasnSettings:
         for name in ("consumer_key", "consumer_secret", "password"):
             value = (getattr(data, name) or "").strip()
             if value:
-                setattr(row, f"{name}_enc", signing.encrypt_passphrase(value))
+                setattr(row, f"{name}_enc", secretbox.encrypt(secretbox.SIASN_CREDENTIAL, value))
         for name in ("client_id", "username"):
             value = (getattr(data, name) or "").strip()
             if len(value) > 100:
