@@ -43,6 +43,7 @@ PARAM_OBJECTS = {
     "session_id": lambda b: b.cycle.session_id,
     "evaluation_id": lambda b: b.cycle.evaluation_id,
     "objection_id": lambda b: b.cycle.objection_id,
+    "file_id": lambda b: b.objection_file_id,  # a file on B's objection (keberatan.preview, .preview_page)
     "course_id": lambda b: b.cycle.course_id,
     "record_id": lambda b: b.cycle.record_id,
     "notification_id": lambda b: b.cycle.notification_id,
@@ -144,6 +145,22 @@ def _add_webhook(org) -> tuple[int, int]:
         return endpoint.id, delivery.id
 
 
+def _add_objection_file(org) -> int:
+    """A PNG on ``org``'s objection (make_cycle), stored like an upload."""
+    from app.skp.objections.models import ObjectionFile, ObjectionSide
+    from app.storage import storage
+    from app.tenancy import tenant_scope
+
+    data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    with tenant_scope(org.tenant):
+        item = ObjectionFile(objection_id=org.cycle.objection_id, side=ObjectionSide.PEGAWAI,
+                             original_name="Beta foto.png", content_type="image/png", size=len(data),
+                             storage_key=storage().save(org.tenant.id, data), uploaded_by_id=org.user_ids["pegawai"])
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+
 def _routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIPPED_ENDPOINTS or rule.endpoint == "static":
@@ -179,11 +196,13 @@ def _b_snapshot():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatch):
+def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatch, tmp_path):
     a, b = two_tenants
     with app.app_context():
         b.batch_id = _add_import_batch("kota-b")
         b.cycle = make_cycle(b)
+        monkeypatch.setitem(app.config, "UPLOAD_ROOT", str(tmp_path / "uploads"))  # B's objection file
+        b.objection_file_id = _add_objection_file(b)
         b.publik = add_publik_objects(b)
         b.issued_code = add_issued_document(b)
         b.token_id = make_token_id(b)
@@ -234,11 +253,13 @@ def test_every_route_hides_other_tenants_data(app, two_tenants, role, monkeypatc
         assert _b_snapshot() == before, "a request to tenant A changed tenant B's data"
 
 
-def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkeypatch):
+def test_a_session_of_tenant_a_is_anonymous_at_tenant_b(app, two_tenants, monkeypatch, tmp_path):
     a, b = two_tenants
     with app.app_context():
         b.batch_id = _add_import_batch("kota-b")
         b.cycle = make_cycle(b)
+        monkeypatch.setitem(app.config, "UPLOAD_ROOT", str(tmp_path / "uploads"))  # B's objection file
+        b.objection_file_id = _add_objection_file(b)
         b.publik = add_publik_objects(b)
         b.issued_code = add_issued_document(b)
         b.token_id = make_token_id(b)

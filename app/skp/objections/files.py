@@ -9,6 +9,10 @@ attachment to those who see the objection (the pegawai, the deciding atasan,
 the admin). Attaching and downloading are audited. Nothing here commits; the
 caller owns the transaction and ``discard``s a stored file whose row was not
 committed.
+
+An image or a PDF is also shown inside the objection's page, as evidence is
+(``preview_kind``, ``open_preview``): to the same people, not audited (it is
+part of the page they opened, not a download they asked for).
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ from app.skp.objections.access import (
 )
 from app.skp.objections.models import Objection, ObjectionFile, ObjectionSide, ObjectionStatus
 from app.skp.planning.access import is_owner
+from app.skp.realisation.bulk import preview_kind as _evidence_preview_kind
 from app.skp.realisation.evidence import check_file, discard, max_bytes
 from app.storage import StorageError, storage
 
 MAX_FILES_PER_SIDE = 10
 
-__all__ = ["MAX_FILES_PER_SIDE", "attach", "discard", "files_of", "max_bytes", "open_file"]
+__all__ = ["MAX_FILES_PER_SIDE", "attach", "discard", "files_of", "max_bytes", "open_file", "open_preview",
+           "preview_kind"]
 
 
 def _side(user: User, objection: Objection) -> ObjectionSide:
@@ -69,16 +75,32 @@ def files_of(user: User, objection: Objection) -> list[ObjectionFile]:
     return list(objection.files) if can_view_objection(user, objection) else []
 
 
-def open_file(user: User, objection: Objection, item: ObjectionFile) -> IO[bytes]:
-    """The stored file for download, audited; ``Forbidden`` for anyone but the
-    pegawai, the deciding atasan and the admin; ``StorageError`` when missing."""
+def preview_kind(item: ObjectionFile) -> str | None:
+    """"pdf" or "image" when the file is shown in the page, else None: evidence's rule
+    (it reads only the stored type and key)."""
+    return _evidence_preview_kind(item)  # type: ignore[arg-type]
+
+
+def _open_checked(user: User, objection: Objection, item: ObjectionFile) -> IO[bytes]:
     if item.objection_id != objection.id:
         raise StorageError("Not a file of this objection.")
     if not can_download_objection_file(user, objection):
         raise Forbidden(_("Berkas keberatan hanya dapat diunduh oleh pegawai yang mengajukan, atasan pejabat "
                           "penilai, dan admin."))
-    handle = storage().open(item.tenant_id, item.storage_key)
+    return storage().open(item.tenant_id, item.storage_key)
+
+
+def open_file(user: User, objection: Objection, item: ObjectionFile) -> IO[bytes]:
+    """The stored file for download, audited; ``Forbidden`` for anyone but the
+    pegawai, the deciding atasan and the admin; ``StorageError`` when missing."""
+    handle = _open_checked(user, objection, item)
     state = audit.snapshot(item)
     audit.record("objection.file_download", item, state, state, skip_unchanged=False,
                  employee_id=objection.evaluation.plan.employee_id)
     return handle
+
+
+def open_preview(user: User, objection: Objection, item: ObjectionFile) -> IO[bytes]:
+    """The stored file to show (an image) or render (a PDF's pages) inside the
+    objection's page: ``open_file``'s rule and errors, not audited."""
+    return _open_checked(user, objection, item)

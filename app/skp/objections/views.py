@@ -1,4 +1,6 @@
-"""Objection screens (keberatan): lodge, decide, the lists of each role.
+"""Objection screens (keberatan): lodge, decide, the lists of each role, the
+attached files (downloaded, and an image or a PDF's first pages shown in the
+page as evidence is: ``app.web.previews``, ``app.web.pdfpages``).
 
 The evaluation page shows an evaluation's objection box through the
 ``objection_info_for`` template helper this blueprint provides (evaluation
@@ -7,6 +9,8 @@ sits below objections and does not import it).
 
 from __future__ import annotations
 
+import io
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -39,9 +43,11 @@ from app.skp.planning.models import Plan
 from app.storage import StorageError
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
+from app.web import pdfpages
 from app.web.downloads import guarded_file
 from app.web.filters import register_labels
 from app.web.forms import Outcome, add_error, form_status, perform
+from app.web.previews import guarded_preview
 
 keberatan = tenant_blueprint("keberatan", __name__, "/keberatan", template_folder="templates", guard=login_required)
 register_link("objection", "keberatan.detail", "objection_id")
@@ -183,13 +189,14 @@ def _decide_form(objection: Objection) -> DecideObjectionForm:
 def _render_detail(objection: Objection, form: DecideObjectionForm, file_form: ObjectionFileForm | None = None,
                    status: int = 200):
     evaluation = objection.evaluation
+    files = objection_files.files_of(current_user, objection)
     return render_template("skp/followup_objection.html", objection=objection, evaluation=evaluation,
                            form=form, may_decide=can_decide_objection(current_user, objection),
                            uses_score=objection_rules.uses_score(evaluation),
                            decision_deadline=objection_rules.decision_deadline(objection),
                            overdue=objection_rules.is_overdue(objection),
                            labels=dict(objection_rules.predikat_choices(evaluation)),
-                           files=objection_files.files_of(current_user, objection),
+                           files=files, previews={f.id: _preview_of(objection, f) for f in files},
                            may_attach=can_attach_objection_file(current_user, objection),
                            file_form=file_form or ObjectionFileForm(formdata=None),
                            max_mb=_max_mb(),
@@ -262,3 +269,60 @@ def download(objection_id: int):
     if not done.ok:
         abort(404)
     return guarded_file(done.value, item.content_type, item.original_name, "berkas")
+
+
+# --- previews: an image or a PDF's pages inside the detail page -------------------------
+
+def _read(objection: Objection, item: ObjectionFile) -> bytes:
+    with objection_files.open_preview(current_user, objection, item) as handle:
+        return handle.read()
+
+
+def _preview_of(objection: Objection, item: ObjectionFile) -> tuple[str, pdfpages.RenderedPdf | None] | None:
+    """How the detail page shows ``item``: ("image", None), ("pdf", its rendered
+    pages, rendered on first use and then kept), or None (only the download link)."""
+    kind = objection_files.preview_kind(item)
+    if kind != "pdf":
+        return (kind, None) if kind else None
+    try:
+        return kind, pdfpages.rendered(item.tenant_id, item.storage_key, lambda: _read(objection, item))
+    except StorageError:
+        return kind, pdfpages.RenderedPdf(failure=pdfpages.MISSING)
+
+
+def _previewed(objection_id: int, file_id: int, kind: str) -> tuple[Objection, ObjectionFile]:
+    """The objection's file shown as ``kind``, for those who may download it; 404
+    for anything else (who may not see the objection learns nothing of its files)."""
+    try:
+        objection = _viewable(objection_id)
+    except Forbidden:
+        abort(404)
+    item = db.session.get(ObjectionFile, file_id)
+    if item is None or item.objection_id != objection.id or objection_files.preview_kind(item) != kind:
+        abort(404)
+    return objection, item
+
+
+@keberatan.route("/<int:objection_id>/berkas/<int:file_id>/pratinjau")
+def preview(objection_id: int, file_id: int):
+    """An image file of the objection, inline and sandboxed."""
+    objection, item = _previewed(objection_id, file_id, "image")
+    try:
+        handle = objection_files.open_preview(current_user, objection, item)
+    except (StorageError, Forbidden):
+        abort(404)
+    return guarded_preview(handle, item.content_type.split(";")[0].strip().lower(), item.original_name, "berkas")
+
+
+@keberatan.route("/<int:objection_id>/berkas/<int:file_id>/pratinjau/<int:page>")
+def preview_page(objection_id: int, file_id: int, page: int):
+    """Page ``page`` of a PDF file of the objection, rendered as PNG."""
+    objection, item = _previewed(objection_id, file_id, "pdf")
+    try:
+        png = pdfpages.page_png(item.tenant_id, item.storage_key, page, lambda: _read(objection, item))
+    except (StorageError, Forbidden):
+        png = None
+    if png is None:
+        abort(404)
+    stem = posixpath.splitext(item.original_name or "berkas")[0] or "berkas"
+    return guarded_preview(io.BytesIO(png), "image/png", f"{stem}-halaman-{page}.png", "berkas.png")
