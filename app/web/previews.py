@@ -7,9 +7,12 @@ the page images)."""
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from flask import Response, send_file
+
+# The stored types shown in the page, and how.
+PREVIEWABLE = {"application/pdf": "pdf", "image/png": "image", "image/jpeg": "image"}
 
 # Like DOWNLOAD_CSP, but our own pages may frame it (and only they).
 PREVIEW_CSP = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'self'"
@@ -24,3 +27,11 @@ def guarded_preview(handle: IO[bytes], content_type: str, name: str | None, fall
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "SAMEORIGIN"  # the application's default is DENY
     return response
+
+
+def preview_kind(item: Any) -> str | None:
+    """"pdf" or "image" when an uploaded file (anything with a stored ``content_type`` and
+    ``storage_key``: evidence, an objection's file) can be shown in the page, else None."""
+    if item.content_type is None or item.storage_key is None:
+        return None
+    return PREVIEWABLE.get(item.content_type.split(";")[0].strip().lower())

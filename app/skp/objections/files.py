@@ -11,7 +11,7 @@ caller owns the transaction and ``discard``s a stored file whose row was not
 committed.
 
 An image or a PDF is also shown inside the objection's page, as evidence is
-(``preview_kind``, ``open_preview``): to the same people, not audited (it is
+(``app.web.previews.preview_kind``, ``open_preview``): to the same people, not audited (it is
 part of the page they opened, not a download they asked for).
 """
 
@@ -32,14 +32,12 @@ from app.skp.objections.access import (
 )
 from app.skp.objections.models import Objection, ObjectionFile, ObjectionSide, ObjectionStatus
 from app.skp.planning.access import is_owner
-from app.skp.realisation.bulk import preview_kind as _evidence_preview_kind
 from app.skp.realisation.evidence import check_file, discard, max_bytes
 from app.storage import StorageError, storage
 
 MAX_FILES_PER_SIDE = 10
 
-__all__ = ["MAX_FILES_PER_SIDE", "attach", "discard", "files_of", "max_bytes", "open_file", "open_preview",
-           "preview_kind"]
+__all__ = ["MAX_FILES_PER_SIDE", "attach", "discard", "files_of", "max_bytes", "open_file", "open_preview"]
 
 
 def _side(user: User, objection: Objection) -> ObjectionSide:
@@ -73,12 +71,6 @@ def attach(user: User, objection: Objection, filename: str | None, stream: IO[by
 def files_of(user: User, objection: Objection) -> list[ObjectionFile]:
     """The objection's files, for those who see the objection."""
     return list(objection.files) if can_view_objection(user, objection) else []
-
-
-def preview_kind(item: ObjectionFile) -> str | None:
-    """"pdf" or "image" when the file is shown in the page, else None: evidence's rule
-    (it reads only the stored type and key)."""
-    return _evidence_preview_kind(item)  # type: ignore[arg-type]
 
 
 def _open_checked(user: User, objection: Objection, item: ObjectionFile) -> IO[bytes]:

@@ -47,7 +47,7 @@ from app.web import pdfpages
 from app.web.downloads import guarded_file
 from app.web.filters import register_labels
 from app.web.forms import Outcome, add_error, form_status, perform
-from app.web.previews import guarded_preview
+from app.web.previews import guarded_preview, preview_kind
 
 keberatan = tenant_blueprint("keberatan", __name__, "/keberatan", template_folder="templates", guard=login_required)
 register_link("objection", "keberatan.detail", "objection_id")
@@ -281,7 +281,7 @@ def _read(objection: Objection, item: ObjectionFile) -> bytes:
 def _preview_of(objection: Objection, item: ObjectionFile) -> tuple[str, pdfpages.RenderedPdf | None] | None:
     """How the detail page shows ``item``: ("image", None), ("pdf", its rendered
     pages, rendered on first use and then kept), or None (only the download link)."""
-    kind = objection_files.preview_kind(item)
+    kind = preview_kind(item)
     if kind != "pdf":
         return (kind, None) if kind else None
     try:
@@ -298,7 +298,7 @@ def _previewed(objection_id: int, file_id: int, kind: str) -> tuple[Objection, O
     except Forbidden:
         abort(404)
     item = db.session.get(ObjectionFile, file_id)
-    if item is None or item.objection_id != objection.id or objection_files.preview_kind(item) != kind:
+    if item is None or item.objection_id != objection.id or preview_kind(item) != kind:
         abort(404)
     return objection, item
 

@@ -16,15 +16,6 @@ from app.skp.realisation import services as realisation
 from app.skp.realisation.models import Evidence, EvidenceReview, Realisation
 from app.web.bulk import Row, refused
 
-PREVIEWABLE = {"application/pdf": "pdf", "image/png": "image", "image/jpeg": "image"}
-
-
-def preview_kind(item: Evidence) -> str | None:
-    """"pdf" or "image" when the item can be shown in the page, else None."""
-    if item.content_type is None or item.storage_key is None:
-        return None
-    return PREVIEWABLE.get(item.content_type.split(";")[0].strip().lower())
-
 
 def awaiting_review(plan: Plan) -> list[Evidence]:
     """The plan's evidence awaiting review in sub-periods still open, by IKI and period."""

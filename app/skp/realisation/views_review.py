@@ -28,11 +28,11 @@ from app.tenancy.web import tenant_blueprint
 from app.web import pdfpages
 from app.web.bulk import run_each, selected_ids
 from app.web.forms import ConfirmForm
-from app.web.previews import guarded_preview
+from app.web.previews import guarded_preview, preview_kind
 
 bp = tenant_blueprint("bukti", __name__, "/skp", template_folder="templates", guard=login_required)
 # The cell page shows previews too (skp/_evidence_preview.html).
-bp.add_app_template_global(bulk.preview_kind, "evidence_preview_kind")
+bp.add_app_template_global(preview_kind, "evidence_preview_kind")
 
 
 def _read(item: Evidence) -> bytes:
@@ -93,7 +93,7 @@ def _previewed(evidence_id: int, kind: str) -> Evidence:
         abort(404)
     if not can_view_plan(current_user, item.realisation.indicator.result.plan):
         abort(403)
-    if bulk.preview_kind(item) != kind:
+    if preview_kind(item) != kind:
         abort(404)
     return item
 
