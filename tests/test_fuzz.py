@@ -62,6 +62,7 @@ PARAM_OBJECTS = {
     "meeting_id": lambda w: w.org.meeting_ids[0],  # an evaluation meeting (tests/meetings_support.py)
     "action_id": lambda w: w.org.meeting_ids[1],  # its follow-up action
     "page": lambda w: 1,  # a page of a PDF preview (bukti.preview_page; the evidence is a link: 404)
+    "file_id": lambda w: 1,  # an objection's file (none in this world: the previews answer 404)
 }
 NON_OBJECT_PARAMS = {"kind": "pegawai", "nip": "198001012005011001",
                      "slug": SLUG}  # a region on the operators' pages
