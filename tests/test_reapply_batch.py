@@ -5,21 +5,26 @@ job still gives exactly the results and audit entries of the synchronous version
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 
 from app import audit
 from app import models as m
 from app.audit.models import AuditEntry
+from app.audit.services import plain
 from app.auth.models import User
 from app.extensions import db
 from app.publik.models import Complaint, ComplaintCategory, ComplaintStatus, SurveyResponse
+from app.settings.services import rules_for_period
 from app.skp.evaluation import reapply
 from app.skp.evaluation import services as service
-from app.skp.evaluation.inputs import batch_inputs
+from app.skp.evaluation.indicators import RowTexts, indicator_rows
+from app.skp.evaluation.inputs import batch_inputs, batched_realisations, build_input
 from app.skp.evaluation.models import Evaluation
-from app.skp.evaluation.staleness import loading
+from app.skp.evaluation.staleness import computing, loading
 from app.skp.training.services import participation, participation_many
 from app.tenancy import tenant_scope
 from tests.conftest import make_cycle, make_org, make_tenant
@@ -154,9 +159,34 @@ def test_the_job_reads_training_and_complaints_once_per_batch_with_the_same_resu
         assert len(training) == 2 and len(complaints) == 2  # one per batch, not one per draft
         assert len([s for s in statements if "FROM survey_response" in s]) == 2  # the units' IKM, per batch
         updates = [s for s in statements if s.startswith("UPDATE skp_evaluation")]
-        assert len(updates) == 2  # the drafts' results: one executemany UPDATE per batch
+        assert len(updates) == 2  # the drafts' results: one UPDATE per batch
+        realisations = [s for s in statements if "FROM skp_realisation" in s]
+        assert len(realisations) == 2  # the IKIs' recorded values: one query per batch
         units = [s for s in statements if "position.unit_id IN" in s]
         assert len(units) == 1  # the head's unit: one query for the batch that has a head
+        db.session.remove()
+
+
+def test_the_job_counts_the_drafts_whose_entry_records_a_change(app, figures_from_above, monkeypatch):
+    """``changed``: the drafts whose audit entry's before and after differ (as ``plain``
+    makes them), the same ones as the synchronous version's."""
+    org, _cycle, period_id = figures_from_above
+    with app.app_context(), tenant_scope(org.tenant):
+        admin = db.session.get(User, org.user_ids["admin"])
+        period = db.session.get(m.Period, period_id)
+        # Two drafts with a stale predikat and score stored: re-applying changes what their entries record.
+        stale = sorted(_versions(period_id))[:2]
+        db.session.execute(m.Evaluation.__table__.update().where(m.Evaluation.id.in_(stale))
+                           .values(predikat_code="usang", score=1))
+        db.session.commit()
+        with audit.acting_as(admin):
+            changes = service.reapply_rules(admin, period, "Perbup baru")
+        changed = [e.id for e, before, after in changes if plain(before) != plain(after)]
+        db.session.rollback()
+        assert set(stale) <= set(changed)
+        monkeypatch.setattr(reapply, "BATCH", 2)
+        job = db.session.get(m.RuleJob, reapply.start_reapply(admin, period, "Perbup baru").id)
+        assert (job.status, job.changed) == (m.RuleJobStatus.DONE, len(changed))
         db.session.remove()
 
 
@@ -170,9 +200,44 @@ def test_outside_a_batch_and_inside_the_figures_agree(app, figures_from_above):
                                                              Evaluation.status == m.EvaluationStatus.DRAFT)
                                     .options(*loading()).order_by(Evaluation.id)).unique().all()
         alone = [external_figures(e) for e in drafts]
-        from app.settings.services import rules_for_period
-
         with batch_inputs(drafts, rules_for_period(drafts[0].period)):
             batched = [external_figures(e) for e in drafts]
         assert batched == alone
+        db.session.remove()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_batch_gives_each_draft_the_rows_it_gets_alone(app, figures_from_above, lang):
+    """In a batch the IKIs' recorded values come from one query (``computing`` loads no
+    realisations) and the rows' texts are translated once; the rows are those of each
+    draft computed alone — for the quarter and the year, "tidak ada realisasi" included,
+    in either language."""
+    org, cycle, period_id = figures_from_above
+    with app.test_request_context(f"/?lang={lang}"), tenant_scope(org.tenant):
+        year = db.session.get(m.Period, cycle.year_period_id)
+        query = select(Evaluation).where(Evaluation.period_id == period_id,
+                                         Evaluation.status == m.EvaluationStatus.DRAFT).order_by(Evaluation.id)
+        drafts = db.session.scalars(query.options(*loading())).unique().all()
+        rt = rules_for_period(drafts[0].period)
+
+        def rows(draft, period, **batch):
+            ids = frozenset(ind.id for result in draft.plan.results for ind in result.indicators)
+            return indicator_rows(SimpleNamespace(plan=draft.plan, period=period), rt, ids, **batch)[0]
+
+        alone = [rows(d, p) for d in drafts for p in (d.period, year)]
+        used = [build_input(d, rt).used.indicators for d in drafts]
+        db.session.expunge_all()  # nothing loaded alone is reused in the batch
+        drafts = db.session.scalars(query.options(*computing())).unique().all()
+        with batch_inputs(drafts, rt):
+            texts = RowTexts.current()
+            batched = [rows(d, p, texts=texts, realised=batched_realisations(d.plan_id))
+                       for d in drafts for p in (d.period, year)]
+            batched_used = [build_input(d, rt).used.indicators for d in drafts]
+        assert batched == alone and batched_used == used
+        # The batch's values were used: no IKI's realisations were loaded for it.
+        assert all("realisations" in sa_inspect(ind).unloaded
+                   for d in drafts for result in d.plan.results for ind in result.indicators)
+        hows = [r.how for found in alone for r in found]
+        assert any(r.no_realisation for found in alone for r in found)
+        assert any(how.startswith("realisation " if lang == "en" else "realisasi ") for how in hows)
         db.session.remove()

@@ -30,7 +30,13 @@ from app.regions.manager import RuleSetRuntime
 from app.regions.scoring import ScoringInputError
 from app.regions.snapshot import snapshot
 from app.settings.services import rules_for_period
-from app.skp.evaluation.inputs import Prepared, batched_finals, build_input, external_figures
+from app.skp.evaluation.inputs import (
+    Prepared,
+    batch_once,
+    batched_finals,
+    build_input,
+    external_figures,
+)
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, exact_score
 from app.skp.evaluation.outcome import (
     EvaluationOutcome,
@@ -119,7 +125,12 @@ def rules_key(rt: RuleSetRuntime) -> str:
     """A short fingerprint of the rules a draft is computed with: the rule set as
     installed (its whole content, not only its version) and the settings in force
     (a new settings version or an upgraded plugin changes it) — and the language
-    the outcome's messages are in: a reader in another language gets them computed."""
+    the outcome's messages are in: a reader in another language gets them computed.
+    Made once per batch of drafts computed with the same rules (``inputs.batch_once``)."""
+    return batch_once((RULES_KEY, rt), lambda: _rules_key(rt))
+
+
+def _rules_key(rt: RuleSetRuntime) -> str:
     blob = json.dumps([_installed_digest(rt), rt.settings, str(get_locale())], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
@@ -136,26 +147,30 @@ def _installed_digest(rt: RuleSetRuntime) -> str:
     return known[1]
 
 
-def _stored_json(computed: Computed) -> dict[str, Any]:
-    return {**outcome_to_json(computed.outcome), RULES_KEY: rules_key(computed.prepared.plain_runtime)}
-
-
-def _store(evaluation: Evaluation, computed: Computed) -> None:
+def stored_values(computed: Computed) -> dict[str, Any]:
+    """What a draft stores of its outcome, by column: ``result`` (the region API's
+    numbers as they came, with the rules' fingerprint) and the score (exact:
+    ``exact_score``), predikat and rule set columns."""
     outcome = computed.outcome
-    evaluation.result = _stored_json(computed)  # the region API's numbers as they came
-    evaluation.score = outcome.score  # stored exact: ``Evaluation.score`` converts (``exact_score``)
-    evaluation.predikat_code = outcome.predikat_code
-    evaluation.predikat_label = outcome.predikat_label
-    evaluation.rule_set_code = outcome.rule_set_code
-    evaluation.rule_set_version = outcome.rule_set_version
+    return {"result": {**outcome_to_json(outcome), RULES_KEY: rules_key(computed.prepared.plain_runtime)},
+            "score": exact_score(outcome.score), "predikat_code": outcome.predikat_code,
+            "predikat_label": outcome.predikat_label, "rule_set_code": outcome.rule_set_code,
+            "rule_set_version": outcome.rule_set_version}
+
+
+def computed_draft(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> tuple[Computed, dict[str, Any]]:
+    """A draft's outcome computed afresh and the values ``recompute`` would store (nothing set). Never a final one."""
+    if evaluation.status is not EvaluationStatus.DRAFT:
+        raise Invalid(_("Penilaian yang sudah final tidak dihitung ulang."))
+    computed = compute(evaluation, rt)
+    return computed, stored_values(computed)
 
 
 def recompute(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Computed:
     """Recompute a draft with the current rules and store the outcome. Never a final one."""
-    if evaluation.status is not EvaluationStatus.DRAFT:
-        raise Invalid(_("Penilaian yang sudah final tidak dihitung ulang."))
-    computed = compute(evaluation, rt)
-    _store(evaluation, computed)
+    computed, values = computed_draft(evaluation, rt)
+    for key, value in values.items():
+        setattr(evaluation, key, value)
     return computed
 
 
@@ -170,10 +185,7 @@ def refresh(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Compute
     if evaluation.status is not EvaluationStatus.DRAFT:
         return None
     computed = compute(evaluation, rt)
-    outcome = computed.outcome
-    values = {"result": _stored_json(computed), "score": exact_score(outcome.score),
-              "predikat_code": outcome.predikat_code, "predikat_label": outcome.predikat_label,
-              "rule_set_code": outcome.rule_set_code, "rule_set_version": outcome.rule_set_version}
+    values = stored_values(computed)
     db.session.execute(update(Evaluation).where(Evaluation.id == evaluation.id,
                                                 Evaluation.status == EvaluationStatus.DRAFT)
                        .values(**values, updated_at=Evaluation.updated_at)

@@ -14,8 +14,10 @@ to the rule set the evaluation is computed (and snapshotted) with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from statistics import mean
+from types import MappingProxyType
 
 from flask_babel import gettext as _
 
@@ -41,14 +43,50 @@ class _Scope:
         return self.period.id == self.year.id
 
 
-def indicator_rows(evaluation: Evaluation, rt: RuleSetRuntime,
-                   no_realisation: frozenset[int] = frozenset()) -> tuple[list[IndicatorRow], list[Indicator]]:
+@dataclass(frozen=True)
+class RowTexts:
+    """The texts a row explains itself with, translated into the current language
+    once for many rows: each ``gettext`` looks the request's locale and translations
+    up again, several times per IKI. The templates are filled in as ``gettext``
+    fills them (``template % values``)."""
+
+    period: str
+    split_target: str
+    year_sum: str
+    year_mean: str
+    none_recorded: str
+    no_realisation: str
+    zero_target: str
+    # "realisasi <period>" by period id, filled at the first row of the period.
+    in_period: dict[int, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def current(cls) -> RowTexts:
+        """The texts in the current language (``inputs.build_input`` keeps one per batch)."""
+        return cls(
+            period=_("realisasi %(period)s"),
+            split_target=_("target periode = target tahunan %(t)s / %(n)d periode"),
+            year_sum=_("jumlah realisasi periodik: %(parts)s"),
+            year_mean=_("rata-rata realisasi periodik: (%(parts)s) / %(n)d"),
+            none_recorded=_("tidak ada realisasi (dicatat penilai, dihitung 0)"),
+            no_realisation=_("belum ada realisasi"),
+            zero_target=_("target 0 tidak dapat dihitung capaiannya"),
+        )
+
+
+def indicator_rows(evaluation: Evaluation, rt: RuleSetRuntime, no_realisation: frozenset[int] = frozenset(),
+                   texts: RowTexts | None = None, realised: Mapping[int, Mapping[int, float]] | None = None,
+                   ) -> tuple[list[IndicatorRow], list[Indicator]]:
     """Every IKI of the plan with its target and realisation for the period,
     and the plan's own IKIs as rule-set indicators. An IKI without a
     realisation that the penilai marked "tidak ada realisasi" (``no_realisation``,
-    plan indicator ids) counts as a realisation of 0."""
+    plan indicator ids) counts as a realisation of 0. ``texts``: the rows' texts
+    in the current language (translated here when not given); ``realised``: the
+    values recorded on the plan's IKIs by IKI id and period id, when a batch read
+    them (else each IKI's ``realisations``)."""
     plan = evaluation.plan
     scope = _Scope(evaluation.period, plan.period, tuple(plan.period.children))
+    texts = texts or RowTexts.current()
     rows: list[IndicatorRow] = []
     extra: list[Indicator] = []
     for result in plan.results:
@@ -57,32 +95,38 @@ def indicator_rows(evaluation: Evaluation, rt: RuleSetRuntime,
             if library is None:
                 extra.append(Indicator(f"IKI-{ind.id}", ind.name, ind.unit, Aspect(ind.aspect),
                                        Direction(ind.direction)))
-            rows.append(_row(result, ind, library, scope, ind.id in no_realisation))
+            values = (realised.get(ind.id, _NONE) if realised is not None else
+                      {r.period_id: r.value for r in ind.realisations if r.value is not None})
+            rows.append(_row(result, ind, values, library, scope, texts, ind.id in no_realisation))
     return rows, extra
 
 
-def _row(result: PlanResult, ind: PlanIndicator, library: Indicator | None, scope: _Scope,
-         none_recorded: bool = False) -> IndicatorRow:
+_NONE: Mapping[int, float] = MappingProxyType({})
+
+
+def _row(result: PlanResult, ind: PlanIndicator, values: Mapping[int, float], library: Indicator | None,
+         scope: _Scope, texts: RowTexts, none_recorded: bool = False) -> IndicatorRow:
+    """``values``: the IKI's recorded realisations by period id."""
     annual_target = str(Target(ind.target_lower, ind.target_upper))
-    values = {r.period_id: r.value for r in ind.realisations if r.value is not None}
     if scope.is_year:
-        realisation, how = _year_realisation(ind, values, scope)
+        realisation, how = _year_realisation(ind, values, scope, texts)
         lower, upper = ind.target_lower, ind.target_upper
     else:
-        realisation, how, (lower, upper) = _period_realisation(ind, values, scope, annual_target)
+        realisation, how, (lower, upper) = _period_realisation(ind, values, scope, annual_target, texts)
     zero = realisation is None and none_recorded
     if zero:
-        realisation, how = 0.0, _("tidak ada realisasi (dicatat penilai, dihitung 0)")
+        realisation, how = 0.0, texts.none_recorded
     return IndicatorRow(
         plan_indicator_id=ind.id, code=library.code if library is not None else f"IKI-{ind.id}",
         library=library is not None, result=result.description, result_kind=result.kind.value, name=ind.name,
         aspect=ind.aspect, direction=library.direction.value if library is not None else ind.direction,
         unit=ind.unit, annual_target=annual_target, realisation=realisation,
         target_lower=round(lower, 4), target_upper=round(upper, 4), how=how,
-        missing=_missing(realisation, lower, upper), no_realisation=zero)
+        missing=_missing(realisation, lower, upper, texts), no_realisation=zero)
 
 
-def _year_realisation(ind: PlanIndicator, values: dict[int, float], scope: _Scope) -> tuple[float | None, str]:
+def _year_realisation(ind: PlanIndicator, values: Mapping[int, float], scope: _Scope,
+                      texts: RowTexts) -> tuple[float | None, str]:
     """The year's realisation: sum (accumulating) or mean of the recorded ones."""
     recorded = [values[p.id] for p in scope.subs if p.id in values]
     if scope.year.id in values:
@@ -91,28 +135,29 @@ def _year_realisation(ind: PlanIndicator, values: dict[int, float], scope: _Scop
         return None, ""
     parts = " + ".join(f"{v:g}" for v in recorded)
     if accumulates(ind.aspect, ind.unit):
-        return round(sum(recorded), 4), _("jumlah realisasi periodik: %(parts)s", parts=parts)
-    return (round(mean(recorded), 4),
-            _("rata-rata realisasi periodik: (%(parts)s) / %(n)d", parts=parts, n=len(recorded)))
+        return round(sum(recorded), 4), texts.year_sum % {"parts": parts}
+    return round(mean(recorded), 4), texts.year_mean % {"parts": parts, "n": len(recorded)}
 
 
-def _period_realisation(ind: PlanIndicator, values: dict[int, float], scope: _Scope,
-                        annual_target: str) -> tuple[float | None, str, tuple[float, float]]:
+def _period_realisation(ind: PlanIndicator, values: Mapping[int, float], scope: _Scope, annual_target: str,
+                        texts: RowTexts) -> tuple[float | None, str, tuple[float, float]]:
     """A sub-period's realisation and target (an accumulating IKI's target is split)."""
     realisation, how = None, ""
     if scope.period.id in values:
         realisation = values[scope.period.id]
-        how = _("realisasi %(period)s", period=scope.period.label)
+        how = texts.in_period.get(scope.period.id)
+        if how is None:
+            how = texts.in_period[scope.period.id] = texts.period % {"period": scope.period.label}
     if accumulates(ind.aspect, ind.unit) and scope.subs:
         n = len(scope.subs)
-        how += "; " + _("target periode = target tahunan %(t)s / %(n)d periode", t=annual_target, n=n)
+        how += "; " + texts.split_target % {"t": annual_target, "n": n}
         return realisation, how, (ind.target_lower / n, ind.target_upper / n)
     return realisation, how, (ind.target_lower, ind.target_upper)
 
 
-def _missing(realisation: float | None, lower: float, upper: float) -> str | None:
+def _missing(realisation: float | None, lower: float, upper: float, texts: RowTexts) -> str | None:
     if realisation is None:
-        return _("belum ada realisasi")
+        return texts.no_realisation
     if lower <= 0 or upper <= 0:
-        return _("target 0 tidak dapat dihitung capaiannya")
+        return texts.zero_target
     return None

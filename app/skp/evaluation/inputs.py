@@ -51,7 +51,7 @@ from app.regions.manager import RuleSetRuntime
 from app.regions.types import Aspect, Expectation, Indicator, Rater, Target
 from app.settings.services import rules_for_period
 from app.skp.evaluation.entries import RatingData, entries_of
-from app.skp.evaluation.indicators import indicator_rows
+from app.skp.evaluation.indicators import RowTexts, indicator_rows
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, PeerRating
 from app.skp.evaluation.outcome import (
     ComplaintUsed,
@@ -67,6 +67,7 @@ from app.skp.evaluation.seams import training_participation
 from app.skp.evaluation.unit import is_unit_head, unit_achievement
 from app.skp.feedback.models import FeedbackSession
 from app.skp.planning.models import Plan
+from app.skp.realisation.models import Realisation
 
 UNIT_ACHIEVEMENT_CODE = "CAPAIAN-UNIT"
 
@@ -102,6 +103,12 @@ class BatchInputs:
     # The figures from the stages above, loaded for all the batch's employees at the
     # first draft that asks (``batch_figures``; complaints by period id).
     figures: dict[Hashable, Mapping[int, Any]] = field(default_factory=dict)
+    # What is the same for every draft of the batch, made at the first (``batch_once``).
+    once: dict[Hashable, Any] = field(default_factory=dict)
+    # The recorded realisation values of the batch's plans' IKIs, by IKI id and period id
+    # (``batched_realisations``): read as values, not loaded as a ``Realisation`` each.
+    realised: dict[int, dict[int, float]] = field(default_factory=dict)
+    plan_ids: frozenset[int] = frozenset()
 
 
 _batch: ContextVar[BatchInputs | None] = ContextVar("evaluation_batch_inputs", default=None)
@@ -113,10 +120,19 @@ def batch_inputs(evaluations: Iterable[Evaluation], rt: RuleSetRuntime) -> Itera
     inputs of these evaluations from one query per kind: feedback sessions, 360°
     ratings, final evaluations of the same plans; at the first evaluation that asks,
     for all of them: the units' IKM, the complaints (per period), completed training
-    (``batch_figures``), the units their heads' hasil kerja follows. The evaluations'
-    plans, IKIs and realisations are loaded by the caller (``staleness.loading``)."""
+    (``batch_figures``), the units their heads' hasil kerja follows; and the values
+    recorded on the plans' IKIs (``batched_realisations``). The evaluations' plans and
+    IKIs are loaded by the caller (``staleness.computing``), everything else here."""
     evaluations = list(evaluations)
     plan_ids = {e.plan_id for e in evaluations}
+    realised: dict[int, dict[int, float]] = {}
+    indicator_ids = sorted({ind.id for plan in {e.plan for e in evaluations} for result in plan.results
+                            for ind in result.indicators})
+    if indicator_ids:
+        for indicator_id, period_id, value in db.session.execute(
+                select(Realisation.indicator_id, Realisation.period_id, Realisation.value)
+                .where(Realisation.indicator_id.in_(indicator_ids), Realisation.value.is_not(None))):
+            realised.setdefault(indicator_id, {})[period_id] = value
     sessions: dict[int, list[FeedbackSession]] = {}
     for s in db.session.scalars(select(FeedbackSession).where(FeedbackSession.plan_id.in_(plan_ids))
                                 .order_by(FeedbackSession.held_on, FeedbackSession.id)):
@@ -134,11 +150,19 @@ def batch_inputs(evaluations: Iterable[Evaluation], rt: RuleSetRuntime) -> Itera
                                                              Evaluation.status == EvaluationStatus.FINAL)):
             finals.setdefault(e.plan_id, []).append(e)
     employees = {e.plan.employee.id: e.plan.employee for e in evaluations}
-    token = _batch.set(BatchInputs(sessions, peers, finals, employees=employees, evaluations=evaluations))
+    token = _batch.set(BatchInputs(sessions, peers, finals, employees=employees, evaluations=evaluations,
+                                   realised=realised, plan_ids=frozenset(plan_ids)))
     try:
         yield _batch.get()
     finally:
         _batch.reset(token)
+
+
+def batched_realisations(plan_id: int) -> Mapping[int, Mapping[int, float]] | None:
+    """The values recorded on the plan's IKIs, by IKI id and period id, when a batch
+    read them (None outside a batch)."""
+    batch = _batch.get()
+    return batch.realised if batch is not None and plan_id in batch.plan_ids else None
 
 
 def batched_finals(plan_id: int) -> list[Evaluation] | None:
@@ -162,13 +186,26 @@ def batch_figures(key: Hashable, load: Callable[[list[int]], Mapping[int, T]]) -
     return batch.figures[key]
 
 
+def batch_once(key: Hashable, make: Callable[[], T]) -> T:
+    """Within ``batch_inputs``: ``make()`` once for the batch (per ``key``) — for what
+    is the same for every draft of it, such as the texts in the job's language or the
+    fingerprint of its rules; outside a batch, ``make()`` every time."""
+    batch = _batch.get()
+    if batch is None:
+        return make()
+    if key not in batch.once:
+        batch.once[key] = make()
+    return batch.once[key]
+
+
 def build_input(evaluation: Evaluation, rt: RuleSetRuntime | None = None) -> Prepared:
     """The ``EvaluationInput`` of an evaluation from the database and its stored entries."""
     plan, period = evaluation.plan, evaluation.period
     plain = rt or rules_for_period(period)  # the settings version in force on the period's first day
     employee = plan.employee
     entries = entries_of(evaluation)
-    rows, extra = indicator_rows(evaluation, plain, frozenset(entries.no_realisation))
+    rows, extra = indicator_rows(evaluation, plain, frozenset(entries.no_realisation),
+                                 batch_once(RowTexts, RowTexts.current), batched_realisations(plan.id))
     indicator_results = tuple(
         IndicatorRealisation(r.code, Target(r.target_lower, r.target_upper), float(r.realisation))
         for r in rows if r.missing is None)

@@ -3,18 +3,21 @@
 ``start_reapply`` records a ``RuleJob`` for the period and submits
 ``run_reapply`` (``app.jobs``; inline in the tests). The job recomputes the
 period's drafts in batches of ``BATCH``: one query per kind loads the batch's
-evaluations with their plans, IKIs, realisations, employees and positions,
-then their feedback sessions, 360° ratings and (for the year) the plans'
-final evaluations (``inputs.batch_inputs``), and — at the first draft that
-needs them — the figures from the stages above for all the batch's
-employees (completed training, complaints, the units' IKM) and the units a
-head's hasil kerja follows; each draft is recomputed exactly as
+evaluations with their plans, IKIs, employees and positions
+(``staleness.computing``), then the values recorded on the IKIs, their
+feedback sessions, 360° ratings and (for the year) the plans' final
+evaluations (``inputs.batch_inputs``), and — at the first draft that needs
+them — the figures from the stages above for all the batch's employees
+(completed training, complaints, the units' IKM) and the units a head's
+hasil kerja follows; what is the same for every draft (the texts in the
+job's language, the rules' fingerprint) is made once per batch
+(``inputs.batch_once``). Each draft is recomputed exactly as
 ``services.reapply_rules`` (the synchronous version, kept as the reference)
-does, the results are written with one executemany UPDATE (``_store``:
-what the session's flush would write, version checked and bumped), the
-audit entries — ``evaluation.reapply``, before → after, with the reason —
-are appended through ``audit.bulk.record_many`` for the whole batch, and
-the batch commits together with the job's progress.
+does, the results are written with one UPDATE per batch (``_store``: what
+the session's flush would write, version checked and bumped; on PostgreSQL
+from one JSON document), the audit entries — ``evaluation.reapply``, before
+→ after, with the reason — are appended through ``audit.bulk.record_many``
+for the whole batch, and the batch commits together with the job's progress.
 
 Each batch is its own transaction: if the job dies half-way, the batches
 already done stay recomputed and audited (recomputing a draft is
@@ -25,31 +28,33 @@ finalised meanwhile is skipped (its batch re-reads the status).
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, jobs
 from app.audit.bulk import Pending, record_many
-from app.audit.services import plain
+from app.audit.services import SECRET_NAME, plain
 from app.auth.models import User
 from app.errors import Forbidden
 from app.extensions import db
 from app.periods.models import Period
 from app.settings.services import rules_for_period
 from app.skp.evaluation.access import can_reapply_rules
-from app.skp.evaluation.compute import recompute
+from app.skp.evaluation.compute import computed_draft
 from app.skp.evaluation.entries import audit_view
 from app.skp.evaluation.inputs import batch_inputs
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, RuleJob, RuleJobStatus
-from app.skp.evaluation.staleness import loading
+from app.skp.evaluation.staleness import computing
 from app.tenancy import current_tenant_id, tenant_rules, utc_now
 
 log = logging.getLogger(__name__)
@@ -138,17 +143,26 @@ def _reapply_batch(ids: list[int], rt: Any, why: str) -> int:
     """Recompute one batch of drafts; returns how many changed. One query loads the batch."""
     drafts = db.session.scalars(
         select(Evaluation).where(Evaluation.id.in_(ids), Evaluation.status == EvaluationStatus.DRAFT)
-        .options(*loading()).order_by(Evaluation.id)).unique().all()
-    entries, changed = [], 0
+        .options(*computing()).order_by(Evaluation.id)).unique().all()
+    entries, writes, changed = [], [], 0
     # One query per kind of input for the whole batch; nothing flushed until the batch is computed.
     with db.session.no_autoflush, batch_inputs(drafts, rt):
         for evaluation in drafts:
             before = audit_view(evaluation)
-            recompute(evaluation, rt)
+            _computed, values = computed_draft(evaluation, rt)
+            # What the session's flush would write (the columns whose value changed), and the
+            # new values in place as ``recompute`` sets them (a unit head recomputed later in
+            # the batch reads the members' results) — set as committed: ``_store`` writes them,
+            # and the session has no changed draft to look through at the next flush.
+            keys = tuple(key for key, value in values.items() if value != getattr(evaluation, key))
+            for key, value in values.items():
+                set_committed_value(evaluation, key, value)
+            if keys:
+                writes.append((evaluation, keys))
             after = audit_view(evaluation)
-            changed += plain(before) != plain(after)
+            changed += not _same_view(before, after)
             entries.append((evaluation, before, after))
-    _store(drafts)
+    _store(writes)
     db.session.flush()  # anything else, as record() flushes before writing its entry
     record_many(db.session, (Pending("evaluation.reapply", audit.object_type(evaluation), evaluation.id,
                                      evaluation.plan.employee_id, before, after, why, skip_unchanged=False)
@@ -156,45 +170,95 @@ def _reapply_batch(ids: list[int], rt: Any, why: str) -> int:
     return changed
 
 
-# What ``compute.recompute`` stores on a draft.
-STORED = ("result", "score", "predikat_code", "predikat_label", "rule_set_code", "rule_set_version")
+def _same_view(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """``plain(before) == plain(after)`` for a draft's audit views (``entries.audit_view``)
+    without ``plain``'s JSON round trip of each: recomputing leaves the status and the
+    entries as they were (the same objects); the rest is text, None, or a score compared
+    as the text ``plain`` makes of a ``Decimal``. Anything else (or under a key ``plain``
+    would redact) goes through ``plain``."""
+    for key, old in before.items():
+        new = after.get(key, _ABSENT)
+        if old is new:
+            continue
+        kind = type(old)
+        if kind is type(new) and kind in _PLAIN_KINDS and not SECRET_NAME.search(key):
+            if (str(old) != str(new)) if kind is Decimal else old != new:
+                return False
+        elif new is _ABSENT or plain({key: old}) != plain({key: new}):
+            return False
+    return before.keys() == after.keys()
 
 
-def _store(drafts: list[Evaluation]) -> None:
+_ABSENT = object()
+
+
+_PLAIN_KINDS = frozenset({str, Decimal})  # ``plain`` keeps text as it is and makes a Decimal its text
+
+
+def _store(writes: list[tuple[Evaluation, tuple[str, ...]]]) -> None:
     """Write the recomputed drafts as the session's flush would — the columns whose value
-    changed, ``updated_at``, the version bumped and checked against the one read — with
-    one executemany UPDATE per set of changed columns instead of one UPDATE per draft.
-
-    The written values become the drafts' committed state, so the flush that follows
-    has nothing left to write for them (any other change it would still write itself)."""
+    changed (``keys``; their new values already in place as committed), ``updated_at``,
+    the version bumped and checked against the one read — with one UPDATE per set of
+    changed columns instead of one per draft; then ``updated_at`` and the version
+    become the drafts' committed state too."""
     mapper = inspect(Evaluation)
-    table = Evaluation.__table__
-    groups: dict[tuple[str, ...], list[tuple[Evaluation, dict[str, Any]]]] = {}
-    for evaluation in drafts:
-        attrs = inspect(evaluation).attrs
-        keys = tuple(key for key in STORED if attrs[key].history.has_changes())
-        if not keys:
-            continue  # unchanged: the flush would write nothing either
-        values = {key: getattr(evaluation, key) for key in keys}
-        values["updated_at"] = utc_now()
-        values["version"] = mapper.version_id_generator(evaluation.version)
-        groups.setdefault(keys, []).append((evaluation, values))
-    tenant_id = current_tenant_id()
+    now = utc_now()  # the batch's drafts are written together
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    versions = []
+    for evaluation, keys in writes:
+        row = {f"v_{key}": getattr(evaluation, key) for key in keys}
+        row.update(v_updated_at=now, v_version=mapper.version_id_generator(evaluation.version),
+                   b_id=evaluation.id, b_version=evaluation.version)
+        groups.setdefault(keys, []).append(row)
+        versions.append((evaluation, row["v_version"]))
+    write = _update_json if db.session.connection().dialect.name == "postgresql" else _update_many
     for keys, rows in groups.items():
-        statement = (table.update()
-                     .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"),
-                            table.c.tenant_id == tenant_id)
-                     .values({key: bindparam(f"v_{key}") for key in (*keys, "updated_at", "version")}))
         with db.session.no_autoflush:  # the session would write these drafts itself first
-            result = db.session.execute(statement, [
-                {**{f"v_{key}": value for key, value in values.items()}, "b_id": evaluation.id,
-                 "b_version": evaluation.version} for evaluation, values in rows])
-        if result.rowcount != len(rows):
+            matched = write((*keys, "updated_at", "version"), rows)
+        if matched != len(rows):
             raise StaleDataError(f"UPDATE statement on table 'skp_evaluation' expected to update {len(rows)} "
-                                 f"row(s); {result.rowcount} were matched.")
-        for evaluation, values in rows:
-            for key, value in values.items():
-                set_committed_value(evaluation, key, value)
+                                 f"row(s); {matched} were matched.")
+    for evaluation, version in versions:
+        set_committed_value(evaluation, "updated_at", now)
+        set_committed_value(evaluation, "version", version)
+
+
+def _update_many(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> int:
+    """One executemany UPDATE of ``columns`` (values ``v_<column>``) where id and version are
+    ``b_id`` and ``b_version``; returns how many rows it matched."""
+    table = Evaluation.__table__
+    statement = (table.update()
+                 .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"),
+                        table.c.tenant_id == current_tenant_id())
+                 .values({column: bindparam(f"v_{column}") for column in columns}))
+    return db.session.execute(statement, rows).rowcount
+
+
+def _update_json(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> int:
+    """PostgreSQL: ``_update_many`` as one ``UPDATE … FROM json_to_recordset(…)``: the rows
+    travel as one JSON document (serialised by ``json.dumps`` in C) instead of one
+    statement each. A JSON value keeps the text ``json.dumps`` writes, as when bound
+    alone; a score goes as its exact text, a time as ISO text."""
+    table = Evaluation.__table__
+    dialect = db.session.connection().dialect
+    quote = dialect.identifier_preparer
+    fields = ["b_id INTEGER", "b_version INTEGER"] + [
+        f"{quote.quote(f'v_{column}')} {table.c[column].type.compile(dialect=dialect)}" for column in columns]
+    assignments = ", ".join(f"{quote.quote(column)} = v.{quote.quote(f'v_{column}')}" for column in columns)
+    name = quote.format_table(table)
+    return db.session.execute(text(
+        f"UPDATE {name} SET {assignments} "  # noqa: S608 - the table's own columns
+        f"FROM json_to_recordset(CAST(:rows AS JSON)) AS v({', '.join(fields)}) "
+        f"WHERE {name}.id = v.b_id AND {name}.version = v.b_version AND {name}.tenant_id = :tenant_id"),
+        {"rows": json.dumps(rows, default=_json_text), "tenant_id": current_tenant_id()}).rowcount
+
+
+def _json_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"Cannot write {type(value).__name__} as JSON")
 
 
 def _fail(job_id: int) -> None:

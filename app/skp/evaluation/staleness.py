@@ -36,7 +36,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import event, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -120,7 +120,7 @@ def refresh_drafts(plan: set[int] = frozenset(), result: set[int] = frozenset(),
         parts.append(Evaluation.id.in_(evaluation))
     drafts = db.session.scalars(
         select(Evaluation).where(or_(*parts), Evaluation.status == EvaluationStatus.DRAFT)
-        .options(*loading()).order_by(Evaluation.id)).unique().all()
+        .options(*computing()).order_by(Evaluation.id)).unique().all()
     # In id order as ever; the inputs of each run of drafts of one period are loaded
     # together (``inputs.batch_inputs``), not one query per draft and kind.
     for start in range(0, len(drafts), BATCH):
@@ -149,15 +149,26 @@ def _refresh_one(draft: Evaluation) -> None:
 
 
 def loading() -> tuple:
-    """The loader options a computation needs (the page's, the re-apply batches', these)."""
+    """The loader options of the evaluation page: what a computation reads, the
+    IKIs' realisations (``computing`` leaves them to ``inputs.batch_inputs``) and
+    the plan's behaviours."""
+    return (*computing(),
+            joinedload(Evaluation.plan).selectinload(Plan.results).selectinload(PlanResult.indicators)
+            .selectinload(PlanIndicator.realisations),
+            joinedload(Evaluation.plan).selectinload(Plan.behaviours))
+
+
+def computing() -> tuple:
+    """The loader options of drafts computed in a batch (``inputs.batch_inputs``, which
+    reads the values of their realisations itself): the periods, the plan's IKIs, the
+    employee's position and unit, and the position it reports to (``unit.is_unit_head``
+    asks; else one query per batch and superior position)."""
     return (
         joinedload(Evaluation.period),
         joinedload(Evaluation.plan).joinedload(Plan.employee).joinedload(Employee.position)
-        .joinedload(Position.unit),
+        .options(joinedload(Position.unit), selectinload(Position.reports_to)),
         joinedload(Evaluation.plan).joinedload(Plan.period).selectinload(Period.children),
-        joinedload(Evaluation.plan).selectinload(Plan.results).selectinload(PlanResult.indicators)
-        .selectinload(PlanIndicator.realisations),
-        joinedload(Evaluation.plan).selectinload(Plan.behaviours),
+        joinedload(Evaluation.plan).selectinload(Plan.results).selectinload(PlanResult.indicators),
     )
 
 
