@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from app.audit.bulk import _plain
 from app.audit.services import plain
-from app.imports.services import _collector_paused
+from app.bulkwrite import collector_paused
 
 
 def test_a_flat_snapshot_is_reduced_as_plain_reduces_it_and_the_callers_dict_stays():
@@ -25,21 +25,21 @@ def test_a_flat_snapshot_is_reduced_as_plain_reduces_it_and_the_callers_dict_sta
 
 def test_the_collector_pause_nests_and_restores_the_state_it_found():
     assert gc.isenabled()
-    with _collector_paused():
+    with collector_paused():
         assert not gc.isenabled()
-        with _collector_paused():
+        with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()  # the outer pause still holds
     assert gc.isenabled()
     try:
-        with _collector_paused():
+        with collector_paused():
             raise RuntimeError("the job failed")
     except RuntimeError:
         pass
     assert gc.isenabled()
     gc.disable()
     try:
-        with _collector_paused():
+        with collector_paused():
             pass
         assert not gc.isenabled()  # it was off before: it stays off
     finally:

@@ -11,7 +11,7 @@ The caller builds each ``Pending`` with the snapshots it would have passed to
 ``record`` (``snapshot`` / ``plain``); ``skip_unchanged`` works as there.
 
 On PostgreSQL the entries go in with one ``INSERT … SELECT FROM
-json_to_recordset(…)`` per ``JSON_BATCH`` instead (``insert_json``): the
+json_to_recordset(…)`` per ``JSON_BATCH`` instead (``bulkwrite.insert_json``): the
 same values, the JSON columns' text as the engine writes it. A flat snapshot
 of plain values (text, numbers, booleans, dates, no secret-sounding key) is
 reduced without ``plain``'s JSON round trip, to the same result.
@@ -20,19 +20,19 @@ reduced without ``plain``'s JSON round trip, to the same result.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.audit.chain import compute_hash
 from app.audit.models import AuditEntry
 from app.audit.services import _TAIL_KEY, SECRET_NAME, _tail, current_actor, plain
+from app.bulkwrite import insert_json
 from app.tenancy import current_tenant_id, utc_now
 
 BATCH = 1000
@@ -138,44 +138,3 @@ def _insert_json(session: Session, rows: list[dict[str, Any]]) -> int:
     if rows:
         insert_json(session, AuditEntry.__table__, rows)
     return len(rows)
-
-
-def insert_json(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL: insert ``rows`` (dicts with the same keys, the table's column
-    names) with one ``INSERT … SELECT … FROM json_to_recordset(…)``: the rows
-    travel as one JSON document, serialised by ``json.dumps`` in C, however
-    many there are. (``COPY`` is not allowed on tables with row-level security,
-    and a driver's array parameters are adapted value by value.) Dates and
-    times go as ISO text. A JSON column keeps its value's text as ``json.dumps``
-    writes it, and None as a JSON ``null`` — what SQLAlchemy's JSON type stores
-    through the ORM and ``insert()``."""
-    if not rows:
-        return
-    dialect = session.connection().dialect
-    quote = dialect.identifier_preparer
-    names, values, fields = [], [], []
-    for name in rows[0]:
-        column = table.c[name]
-        kind = column.type.compile(dialect=dialect)
-        quoted = quote.quote(name)
-        names.append(quoted)
-        fields.append(f"{quoted} {kind}")
-        if isinstance(column.type, JSON) and not column.type.none_as_null:
-            values.append(f"COALESCE(v.{quoted}, CAST('null' AS {kind}))")
-        else:
-            values.append(f"v.{quoted}")
-    session.execute(text(
-        f"INSERT INTO {quote.format_table(table)} ({', '.join(names)}) "  # noqa: S608 - the table's own columns
-        f"SELECT {', '.join(values)} FROM json_to_recordset(CAST(:rows AS JSON)) AS v({', '.join(fields)})"),
-        {"rows": json_document(rows)})
-
-
-def json_document(rows: list[dict[str, Any]]) -> str:
-    """``rows`` as one JSON array for ``json_to_recordset``: dates and times as ISO text."""
-    return json.dumps(rows, default=_iso)
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, date):  # datetime too
-        return value.isoformat()
-    raise TypeError(f"Cannot write {type(value).__name__} as JSON")

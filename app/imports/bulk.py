@@ -13,10 +13,10 @@ row:
   meanwhile fails on the ``(tenant_id, nip)`` unique index, and
   ``services.apply_batch`` turns that into "changed by someone else,
   nothing written";
-* updated employees are written with one executemany ``UPDATE`` that checks
-  each row's ``version`` — on PostgreSQL one ``UPDATE … FROM
-  json_to_recordset(…)`` per chunk — (a row changed meanwhile →
-  ``StaleDataError``, the same outcome);
+* updated employees are written with ``bulkwrite.update_checked`` (one
+  executemany ``UPDATE``, on PostgreSQL one ``UPDATE … FROM
+  json_to_recordset(…)``) that checks each row's ``version`` (a row changed
+  meanwhile → ``StaleDataError``, the same outcome);
 * rank history rows with one multi-row ``INSERT``;
 * the audit entries with ``audit.bulk.record_many``: the very entries the
   row-by-row path (``app.org.services.save_employee`` and
@@ -35,11 +35,12 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert, inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
-from app.audit.bulk import Pending, insert_json, json_document, record_many
+from app.audit.bulk import Pending, record_many
+from app.bulkwrite import insert_json, update_checked
 from app.extensions import db
 from app.imports.rows import CREATE, UPDATE, Plan
 from app.org import people
@@ -47,7 +48,6 @@ from app.org.models import Employee, EmployeeRank, Position
 from app.tenancy import current_tenant_id
 
 CHUNK = 1000  # rows per INSERT / IN (...)
-UPDATE_CHUNK = 10_000  # rows per UPDATE … FROM json_to_recordset(…) (PostgreSQL)
 ANALYZE_FROM = 1000  # rows written: then ANALYZE the touched tables (PostgreSQL)
 _TOUCHED = ("employee", "employee_rank", "audit_entry")
 
@@ -189,20 +189,10 @@ def _insert_employees(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _update_employees(rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    if _postgres():
-        _update_employees_postgres(rows)
-        return
-    table = Employee.__table__
-    # The SET clause comes from the rows' other keys (executemany).
-    statement = table.update().where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"),
-                                     table.c.tenant_id == current_tenant_id())
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        result = db.session.execute(statement, chunk)
-        if result.rowcount != len(chunk):
-            raise StaleDataError("An employee of the import was changed meanwhile")
+    try:
+        update_checked(db.session, Employee.__table__, rows)
+    except StaleDataError as exc:
+        raise StaleDataError("An employee of the import was changed meanwhile") from exc
 
 
 def _postgres() -> bool:
@@ -221,31 +211,3 @@ def _insert_employees_postgres(rows: list[dict[str, Any]]) -> dict[str, int]:
     insert_json(db.session, Employee.__table__,
                 [{"id": employee_id, **row} for employee_id, row in zip(ids, rows, strict=True)])
     return {row["nip"]: employee_id for employee_id, row in zip(ids, rows, strict=True)}
-
-
-# The columns an update sets, with their types (``_update_employees_postgres``).
-_SET = {"nip": "varchar", "name": "varchar", "sex": "varchar", "employee_type": "varchar",
-        "position_id": "integer", "email": "varchar", "rank_code": "varchar", "rank_tmt": "date",
-        "version": "integer"}
-_ASSIGN = ", ".join(f"{name} = v.{name}" for name in _SET)
-_FIELDS = ", ".join(f"{name} {kind}" for name, kind in _SET.items())
-_UPDATE_SQL = text(
-    f"UPDATE employee SET {_ASSIGN} FROM json_to_recordset(CAST(:rows AS JSON)) "  # noqa: S608 - our own column names
-    f"AS v(b_id integer, b_version integer, b_tenant integer, {_FIELDS}) "
-    "WHERE employee.id = v.b_id AND employee.version = v.b_version AND employee.tenant_id = v.b_tenant")
-
-
-def _update_employees_postgres(rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL: one ``UPDATE … FROM json_to_recordset(…)`` per chunk, each row still
-    checked against the version read (fewer rows updated than given → ``StaleDataError``).
-
-    The tenant is matched through the rows, not as a constant: the planner estimates a
-    tenant's share of an RLS-protected table at a row or so, and with a constant it
-    would scan the rows given once per employee (a minute for 10,000); this way it
-    looks each row up by primary key."""
-    tenant_id = current_tenant_id()
-    for start in range(0, len(rows), UPDATE_CHUNK):
-        chunk = [{**row, "b_tenant": tenant_id} for row in rows[start:start + UPDATE_CHUNK]]
-        result = db.session.execute(_UPDATE_SQL, {"rows": json_document(chunk)})
-        if result.rowcount != len(chunk):
-            raise StaleDataError("An employee of the import was changed meanwhile")

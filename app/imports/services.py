@@ -22,12 +22,8 @@ endpoint can be polled while the job's work is still uncommitted.
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,6 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, jobs
 from app.auth.models import User
+from app.bulkwrite import collector_paused
 from app.errors import Invalid
 from app.extensions import db
 from app.imports import validation, writers
@@ -168,7 +165,7 @@ def apply_batch(batch_id: int) -> None:
         return
     kind = batch.kind
     try:
-        with _collector_paused():
+        with collector_paused():
             # The database may have changed since the preview: check again first.
             plan = validation.check(kind, _rows_of(batch), batch.summary.get("columns", []))
             if not plan.errors:
@@ -198,36 +195,6 @@ def apply_batch(batch_id: int) -> None:
         log.exception("Applying import batch %s failed", batch_id)
         db.session.rollback()
         _fail(batch_id)
-
-
-_paused = 0
-_paused_lock = threading.Lock()
-_collector_was_enabled = True
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a batch is checked and written.
-
-    The step makes a few hundred thousand dicts, lists and rows that all live
-    until it ends, so the collector's full passes — each over the whole heap of
-    the process — find nothing to free: a fifth of the step's CPU at 10,000
-    rows. Garbage is still freed by reference counting meanwhile; cycles wait
-    for the next pass. The switch is process-wide, so it is counted across the
-    threads that may apply batches at once."""
-    global _paused, _collector_was_enabled
-    with _paused_lock:
-        if _paused == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _collector_was_enabled:
-                gc.enable()
 
 
 # --- batch state --------------------------------------------------------------------

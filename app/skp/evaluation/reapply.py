@@ -27,24 +27,21 @@ finalised meanwhile is skipped (its batch re-reads the status).
 
 from __future__ import annotations
 
-import gc
-import json
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, inspect, select, text, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, jobs
 from app.audit.bulk import Pending, record_many
 from app.audit.services import SECRET_NAME, plain
 from app.auth.models import User
+from app.bulkwrite import collector_paused, update_checked
 from app.errors import Forbidden
 from app.extensions import db
 from app.periods.models import Period
@@ -55,7 +52,7 @@ from app.skp.evaluation.entries import audit_view
 from app.skp.evaluation.inputs import batch_inputs
 from app.skp.evaluation.models import Evaluation, EvaluationStatus, RuleJob, RuleJobStatus
 from app.skp.evaluation.staleness import computing
-from app.tenancy import current_tenant_id, tenant_rules, utc_now
+from app.tenancy import tenant_rules, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +107,7 @@ def run_reapply(job_id: int) -> None:
                               version=rt.rule_set.version)
         with audit.acting_as(requested_by):
             for chunk in _chunks(ids, BATCH):
-                with _collector_paused():
+                with collector_paused():
                     changed = _reapply_batch(chunk, rt, why)
                 db.session.execute(update(RuleJob).where(RuleJob.id == job_id).values(
                     processed=RuleJob.processed + len(chunk), changed=RuleJob.changed + changed))
@@ -122,21 +119,6 @@ def run_reapply(job_id: int) -> None:
         log.exception("Re-applying rules (job %s) failed", job_id)
         db.session.rollback()
         _fail(job_id)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while one batch is computed: a batch creates
-    a great many objects that live until its end (its rows and results), and each pass
-    of the collector walks them all again — half the time of loading a batch. It is on
-    again between batches; nothing a batch leaves behind outlives the job."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _reapply_batch(ids: list[int], rt: Any, why: str) -> int:
@@ -199,66 +181,24 @@ def _store(writes: list[tuple[Evaluation, tuple[str, ...]]]) -> None:
     """Write the recomputed drafts as the session's flush would — the columns whose value
     changed (``keys``; their new values already in place as committed), ``updated_at``,
     the version bumped and checked against the one read — with one UPDATE per set of
-    changed columns instead of one per draft; then ``updated_at`` and the version
-    become the drafts' committed state too."""
+    changed columns instead of one per draft (``bulkwrite.update_checked``); then
+    ``updated_at`` and the version become the drafts' committed state too."""
     mapper = inspect(Evaluation)
     now = utc_now()  # the batch's drafts are written together
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     versions = []
     for evaluation, keys in writes:
-        row = {f"v_{key}": getattr(evaluation, key) for key in keys}
-        row.update(v_updated_at=now, v_version=mapper.version_id_generator(evaluation.version),
+        row = {key: getattr(evaluation, key) for key in keys}
+        row.update(updated_at=now, version=mapper.version_id_generator(evaluation.version),
                    b_id=evaluation.id, b_version=evaluation.version)
         groups.setdefault(keys, []).append(row)
-        versions.append((evaluation, row["v_version"]))
-    write = _update_json if db.session.connection().dialect.name == "postgresql" else _update_many
-    for keys, rows in groups.items():
+        versions.append((evaluation, row["version"]))
+    for rows in groups.values():
         with db.session.no_autoflush:  # the session would write these drafts itself first
-            matched = write((*keys, "updated_at", "version"), rows)
-        if matched != len(rows):
-            raise StaleDataError(f"UPDATE statement on table 'skp_evaluation' expected to update {len(rows)} "
-                                 f"row(s); {matched} were matched.")
+            update_checked(db.session, Evaluation.__table__, rows)
     for evaluation, version in versions:
         set_committed_value(evaluation, "updated_at", now)
         set_committed_value(evaluation, "version", version)
-
-
-def _update_many(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> int:
-    """One executemany UPDATE of ``columns`` (values ``v_<column>``) where id and version are
-    ``b_id`` and ``b_version``; returns how many rows it matched."""
-    table = Evaluation.__table__
-    statement = (table.update()
-                 .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"),
-                        table.c.tenant_id == current_tenant_id())
-                 .values({column: bindparam(f"v_{column}") for column in columns}))
-    return db.session.execute(statement, rows).rowcount
-
-
-def _update_json(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> int:
-    """PostgreSQL: ``_update_many`` as one ``UPDATE … FROM json_to_recordset(…)``: the rows
-    travel as one JSON document (serialised by ``json.dumps`` in C) instead of one
-    statement each. A JSON value keeps the text ``json.dumps`` writes, as when bound
-    alone; a score goes as its exact text, a time as ISO text."""
-    table = Evaluation.__table__
-    dialect = db.session.connection().dialect
-    quote = dialect.identifier_preparer
-    fields = ["b_id INTEGER", "b_version INTEGER"] + [
-        f"{quote.quote(f'v_{column}')} {table.c[column].type.compile(dialect=dialect)}" for column in columns]
-    assignments = ", ".join(f"{quote.quote(column)} = v.{quote.quote(f'v_{column}')}" for column in columns)
-    name = quote.format_table(table)
-    return db.session.execute(text(
-        f"UPDATE {name} SET {assignments} "  # noqa: S608 - the table's own columns
-        f"FROM json_to_recordset(CAST(:rows AS JSON)) AS v({', '.join(fields)}) "
-        f"WHERE {name}.id = v.b_id AND {name}.version = v.b_version AND {name}.tenant_id = :tenant_id"),
-        {"rows": json.dumps(rows, default=_json_text), "tenant_id": current_tenant_id()}).rowcount
-
-
-def _json_text(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"Cannot write {type(value).__name__} as JSON")
 
 
 def _fail(job_id: int) -> None:
