@@ -15,8 +15,10 @@ for an RHK/IKI of another plan). Nothing here commits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -54,6 +56,13 @@ class ThreadEntry:
     subject: str | None  # the RHK/IKI it is about, None for the whole plan
 
 
+@functools.cache
+def _author() -> Any:
+    """The message author's ``Employee`` alias, made once: an alias costs more to build (~0.7 ms)
+    than the query that joins it. (Not at import: making one configures the mappers.)"""
+    return aliased(Employee)
+
+
 def require_read(user: User, plan: Plan) -> None:
     if not can_read_feedback(user, plan):
         raise Forbidden(_("Dialog kinerja hanya untuk pegawai, pejabat penilai dan atasan pejabat penilai."))
@@ -79,7 +88,7 @@ def thread(user: User, plan: Plan, result_id: int | None = None,
            indicator_id: int | None = None) -> list[ThreadEntry]:
     """The messages in order, with author and subject, in one query."""
     require_read(user, plan)
-    author_employee = aliased(Employee)
+    author_employee = _author()
     query = (
         select(FeedbackMessage, User.username, User.employee_id, author_employee.name,
                PlanResult.description, PlanIndicator.name)
