@@ -20,6 +20,7 @@ from tests.api_support import make_token_id
 from tests.conftest import login, make_cycle
 from tests.consultation_support import add_consultation, offer_consultation
 from tests.meetings_support import add_meeting
+from tests.objection_support import add_objection_file
 from tests.publik_support import add_publik_objects
 from tests.reports_support import add_issued_document
 
@@ -147,18 +148,8 @@ def _add_webhook(org) -> tuple[int, int]:
 
 def _add_objection_file(org) -> int:
     """A PNG on ``org``'s objection (make_cycle), stored like an upload."""
-    from app.skp.objections.models import ObjectionFile, ObjectionSide
-    from app.storage import storage
-    from app.tenancy import tenant_scope
-
-    data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-    with tenant_scope(org.tenant):
-        item = ObjectionFile(objection_id=org.cycle.objection_id, side=ObjectionSide.PEGAWAI,
-                             original_name="Beta foto.png", content_type="image/png", size=len(data),
-                             storage_key=storage().save(org.tenant.id, data), uploaded_by_id=org.user_ids["pegawai"])
-        db.session.add(item)
-        db.session.commit()
-        return item.id
+    return add_objection_file(org.tenant.slug, org.cycle.objection_id, org.user_ids["pegawai"], "Beta foto.png",
+                              "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
 
 
 def _routes(app):

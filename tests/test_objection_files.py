@@ -17,9 +17,7 @@ from app import models as m
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.skp.objections.models import ObjectionFile, ObjectionSide
-from app.storage import storage
-from app.tenancy import tenant_scope
-from app.tenancy.models import Tenant
+from tests.objection_support import add_objection_file
 from tests.test_skp_realisation import build_world, in_a, post, signed_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -234,15 +232,8 @@ def test_junk_or_unknown_file_ids_are_404(app, attached):
 def _b_objection_file(app, w) -> int:
     """A file on tenant B's objection (B's pegawai lodged it)."""
     with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-b"))
-        with tenant_scope(tenant):
-            key = storage().save(tenant.id, PDF)
-            item = ObjectionFile(objection_id=w.b.cycle.objection_id, side=ObjectionSide.PEGAWAI,
-                                 original_name="Beta rahasia.pdf", content_type="application/pdf", size=len(PDF),
-                                 storage_key=key, uploaded_by_id=w.b.user_ids["pegawai"])
-            db.session.add(item)
-            db.session.commit()
-            file_id = item.id
+        file_id = add_objection_file("kota-b", w.b.cycle.objection_id, w.b.user_ids["pegawai"], "Beta rahasia.pdf",
+                                     "application/pdf", PDF)
         db.session.remove()
     return file_id
 

@@ -16,11 +16,10 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.skp.objections.models import ObjectionFile, ObjectionSide
+from app.skp.objections.models import ObjectionFile
 from app.storage import storage
-from app.tenancy import tenant_scope
-from app.tenancy.models import Tenant
 from tests.browser import sign_in
+from tests.objection_support import add_objection_file
 from tests.test_skp_realisation import build_world, in_a, post, signed_in
 
 A4_AT_900 = (900, 1273)  # 595.28 × 841.89 pt, 900 px wide
@@ -128,14 +127,8 @@ def test_no_preview_for_others(app, world, role):
 def _b_objection_file(app, w, name: str, content_type: str, data: bytes) -> int:
     """A file on tenant B's objection."""
     with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "kota-b"))
-        with tenant_scope(tenant):
-            item = ObjectionFile(objection_id=w.b.cycle.objection_id, side=ObjectionSide.PEGAWAI,
-                                 original_name=name, content_type=content_type, size=len(data),
-                                 storage_key=storage().save(tenant.id, data), uploaded_by_id=w.b.user_ids["pegawai"])
-            db.session.add(item)
-            db.session.commit()
-            file_id = item.id
+        file_id = add_objection_file("kota-b", w.b.cycle.objection_id, w.b.user_ids["pegawai"], name, content_type,
+                                     data)
         db.session.remove()
     return file_id
 
