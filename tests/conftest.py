@@ -222,6 +222,18 @@ def csrf_token(client, url: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def assert_guarded_preview(response) -> None:
+    """An uploaded file shown inline as ``app.web.previews.guarded_preview`` serves it:
+    never sniffed, sandboxed, framed only by our pages, not cached, not read cross-origin."""
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "sandbox" in csp and "frame-ancestors 'self'" in csp
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
 def login(client, slug: str | None, username: str, password: str = PASSWORD):
     url = f"/{slug}/login" if slug else "/platform/login"
     token = csrf_token(client, url)

@@ -23,7 +23,7 @@ from app.storage import LocalStorage, StorageError, storage
 from app.tenancy import tenant_scope
 from app.tenancy.models import Tenant
 from app.web import pdfpages
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, assert_guarded_preview
 from tests.test_skp_realisation import build_world, cell_url, in_a, post, signed_in
 
 A4_AT_900 = (900, 1273)  # 595.28 × 841.89 pt, 900 px wide
@@ -127,15 +127,6 @@ def counting(app, world, tmp_path, monkeypatch) -> CountingStorage:
     return store
 
 
-def _assert_preview_headers(response) -> None:
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'none'" in csp and "sandbox" in csp and "frame-ancestors 'self'" in csp
-    assert response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
-    assert response.headers["Content-Disposition"].startswith("inline")
-
-
 # --- the pages ----------------------------------------------------------------------------
 
 def test_the_first_pages_of_a_pdf_are_shown_as_images(app, world, counting, seven_pages):
@@ -154,7 +145,7 @@ def test_the_first_pages_of_a_pdf_are_shown_as_images(app, world, counting, seve
     for number in range(1, 6):
         response = pegawai.get(_page_url(item.id, number))
         assert response.status_code == 200 and response.mimetype == "image/png"
-        _assert_preview_headers(response)
+        assert_guarded_preview(response)
         assert "laporan-halaman-" in response.headers["Content-Disposition"]
         image = Image.open(io.BytesIO(response.data))
         assert image.format == "PNG" and image.size == A4_AT_900

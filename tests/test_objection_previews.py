@@ -19,6 +19,7 @@ from app.extensions import db
 from app.skp.objections.models import ObjectionFile
 from app.storage import storage
 from tests.browser import sign_in
+from tests.conftest import assert_guarded_preview
 from tests.objection_support import add_objection_file
 from tests.test_skp_realisation import build_world, in_a, post, signed_in
 
@@ -80,13 +81,7 @@ def _actions(app) -> list[str]:
 
 def _assert_preview_headers(response, content_type: str) -> None:
     assert response.headers["Content-Type"] == content_type
-    assert response.headers["Content-Disposition"].startswith("inline")
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'none'" in csp and "sandbox" in csp and "frame-ancestors 'self'" in csp
-    assert response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
-    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert_guarded_preview(response)
 
 
 # --- images ---------------------------------------------------------------------------------
