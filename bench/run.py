@@ -19,7 +19,9 @@ After the pages it prints the other figures of issue #13, each beside its
 reference or target: serving (bench/serving.py: create_app, time to the first
 answer, memory per worker), the import of 10,000 employees against a COPY of
 the same rows (bench/imports.py) and re-applying the rules to 10,000 drafts
-(bench/reapply.py).
+(bench/reapply.py). Last, every target of the issue with this run's figure,
+met or not, and for the pages the floor's own ratio to the bare app
+(bench/targets.py).
 
 Settings: BENCH_SIZES (100,10000), BENCH_SECONDS per wrk run (3),
 BENCH_CONNECTIONS (8), BENCH_FRESH=1 rebuilds the database, BENCH_PAGES a
@@ -45,6 +47,7 @@ from sqlalchemy.exc import ProgrammingError
 from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db
+from bench import targets
 from bench.private_postgres import free_port
 from bench.tenant import PASSWORD, Built, build
 from bench.wrk import CSRF, Result, wrk
@@ -227,32 +230,35 @@ def main() -> None:
             for _name, role, path in pages(built[0]):  # every worker renders every page once first
                 wrk(base + path, {"Cookie": cookie_for(base, built[0].slug, role)} if role not in (None, "api")
                     else {}, 1, CONNECTIONS)
-            for b in built:
-                measure(base, bare, b, secrets[b.slug], counts[b.slug])
+            rows = [row for b in built for row in measure(base, bare, b, secrets[b.slug], counts[b.slug])]
         finally:
             for server in (app_server, bare_server):
                 server.terminate()
                 server.wait(timeout=30)
-    extras(database, built)
+    targets.report(rows, extras(database, built))
 
 
-def extras(database: str, built: list[Built]) -> None:
+def extras(database: str, built: list[Built]) -> dict:
     """The figures beyond the pages, one after another on the idle servers."""
     wanted = os.environ.get("BENCH_EXTRAS", "serving,imports,reapply").split(",")
+    figures = {}
     if "serving" in wanted:
         from bench import serving
         print(flush=True)
-        serving.report(serving.measure(database, built[0]))
+        figures["serving"] = serving.measure(database, built[0])
+        serving.report(figures["serving"])
     if "imports" in wanted:
         from bench import imports
         print(flush=True)
-        imports.report(imports.measure(database, int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))))
+        figures["imports"] = imports.measure(database, int(os.environ.get("BENCH_IMPORT_ROWS", "10000")))
+        imports.report(figures["imports"])
     if "reapply" in wanted:
         from bench import reapply
-        figures = reapply.measure(database, int(os.environ.get("BENCH_DRAFTS", "10000")))
-        print(f"\nre-apply of the rules to {figures['drafts']} drafts (job, batches): {figures['job_seconds']:.2f} s "
-              f"= {figures['job_per_10000']:.2f} s per 10,000 (target ≤ 10 s); the scoring alone "
-              f"{figures['scoring_per_10000']:.2f} s per 10,000", flush=True)
+        done = figures["reapply"] = reapply.measure(database, int(os.environ.get("BENCH_DRAFTS", "10000")))
+        print(f"\nre-apply of the rules to {done['drafts']} drafts (job, batches): {done['job_seconds']:.2f} s "
+              f"= {done['job_per_10000']:.2f} s per 10,000 (target ≤ 10 s); the scoring alone "
+              f"{done['scoring_per_10000']:.2f} s per 10,000", flush=True)
+    return figures
 
 
 if __name__ == "__main__":
