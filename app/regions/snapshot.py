@@ -61,9 +61,17 @@ def jsonable(value: Any) -> Any:
 # --- dataclass <-> JSON ---------------------------------------------------------
 
 
+# Most of what a snapshot or an outcome holds (a hundred values an evaluation): kept as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _dump(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _dump(getattr(value, name)) for name in _dumped_fields(type(value))}
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    fields = _dumped_fields(kind)
+    if fields is not None:
+        return {name: _dump(getattr(value, name)) for name in fields}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -72,8 +80,11 @@ def _dump(value: Any) -> Any:
 
 
 @cache
-def _dumped_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a dataclass that a snapshot keeps, in order (asked once per class)."""
+def _dumped_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass that a snapshot keeps, in order; None for any other type (asked once
+    per type)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
     return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("snapshot", True))
 
 
