@@ -74,6 +74,8 @@ def keep_prepared_statements(engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _commit_if_unwritten(conn) -> None:
+        if conn.invalidated:
+            return  # the connection was lost: nothing to end, the rollback only resets the state
         dbapi_connection = conn.connection.dbapi_connection
         if dbapi_connection is None or \
                 dbapi_connection.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS:

@@ -77,3 +77,12 @@ def test_a_failed_transaction_is_rolled_back_and_the_session_goes_on(app, app_co
         db.session.add(Unit(code="U2", name="Sesudahnya"))
         db.session.commit()
         assert db.session.scalar(select(Unit.name).where(Unit.code == "U2")) == "Sesudahnya"
+
+
+def test_a_connection_lost_mid_transaction_is_rolled_back_without_a_new_error(app, app_context):
+    tenant = make_tenant("kota-a")
+    with tenant_scope(tenant):
+        db.session.scalar(select(Unit.id).limit(1))
+        db.session.connection().invalidate()  # as when PostgreSQL went away under the request
+        db.session.rollback()
+        assert db.session.scalar(select(Unit.name).where(Unit.code == "ADA")) is None  # and a new connection serves
