@@ -61,9 +61,9 @@ def _flatness(by_page: dict, name: str) -> tuple[str, str, str, str]:
     target = f"{name} flat from 100 to {LARGE:,} (≥ {FLAT:.0%} of its 100-employee throughput)"
     if (100, name) not in by_page or (LARGE, name) not in by_page:
         return target, "not measured", _verdict(None), "needs BENCH_SIZES with 100 and 10000"
-    small, large = by_page[(100, name)], by_page[(LARGE, name)]
+    (_, small_floor, small), (_, large_floor, large) = by_page[(100, name)], by_page[(LARGE, name)]
     # Judged on the ratio to the floor of each run, which takes out the machine's load between the two.
-    share = (large[2].rps / large[1].rps) / (small[2].rps / small[1].rps) if small[2].rps and large[1].rps else 0.0
+    share = (large.rps / large_floor.rps) / (small.rps / small_floor.rps) if small.rps and large_floor.rps else 0.0
     return target, f"{share:.0%}", _verdict(share >= FLAT), "page ÷ floor at 10,000 over the same at 100"
 
 
