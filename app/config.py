@@ -109,6 +109,9 @@ class Config:
     PROXY_HOPS = 0
 
     PAGE_SIZE = 25
+    # List pages count at most this many rows past the page shown ("lebih dari 1.000 data"):
+    # a full count reads every row of the list (app/web/listing.py).
+    LIST_COUNT_LIMIT = 1000
 
     # E-mail for notifications: off unless MAIL_SERVER is set (app/notifications.py).
     MAIL_SERVER: str | None = None

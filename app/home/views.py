@@ -3,13 +3,12 @@ and what waits for me in each of my roles (pegawai, penilai, atasan, admin)."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from app.consultation.worklist import consultations_to_answer
-from app.extensions import db
 from app.home.dashboards import admin_dashboard, optional_url, pegawai_dashboard, penilai_dashboard
 from app.home.pegawai import pegawai_work
 from app.home.penilai import penilai_work
@@ -21,6 +20,7 @@ from app.publik import complaints
 from app.skp.objections.worklist import objections_to_decide
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
+from app.web.listing import paginate
 
 bp = tenant_blueprint("home", __name__)
 bp.app_context_processor(lambda: {"optional_url": optional_url})
@@ -75,8 +75,7 @@ def index():
         )
     if current_user.is_admin:
         year = _year_arg(today.year)
-        page = db.paginate(select(Unit).where(Unit.active).order_by(Unit.name),
-                           per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+        page = paginate(select(Unit).where(Unit.active).order_by(Unit.name))
         context.update(units=page, unit_rows=unit_progress(list(page.items), year), year=year,
                        dashboard=admin_dashboard(request.args.get("periode", type=int), today))
     return render_template("home/index.html", **context)

@@ -313,10 +313,29 @@ def status_of(batch_id: int) -> dict[str, Any] | None:
 
 @dataclass
 class PreviewPage:
+    """A page of a batch's rows, with the attributes the pager macro reads (as app.web.listing.Page)."""
+
     items: list[dict[str, Any]]
     page: int
     pages: int
     total: int
+    more = False
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
 
 
 def preview_page(batch: ImportBatch, action: str | None, page: int) -> PreviewPage:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -43,6 +43,7 @@ from app.periods.models import Period
 from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
 from app.web.forms import ConfirmForm, Form, form_status, perform
+from app.web.listing import paginate
 
 bp = tenant_blueprint("rapat", __name__, "/rapat", template_folder="templates", guard=login_required)
 register_link("meeting", "rapat.detail", "meeting_id")
@@ -114,8 +115,7 @@ def index():
                        redirect_to=lambda meeting: url_for(".detail", meeting_id=meeting.id))
         if done.ok:
             return done.response
-    page = db.paginate(services.visible_query(current_user), per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=100, error_out=False)
+    page = paginate(services.visible_query(current_user))
     return render_template("meetings/index.html", page=page, form=form), \
         form_status(form, done) if form is not None else 200
 

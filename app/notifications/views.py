@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from app.notifications import inbox
 from app.notifications.models import Notification
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm
+from app.web.listing import paginate
 
 bp = tenant_blueprint("kotak", __name__, "/notifikasi", template_folder="templates", guard=login_required)
 
@@ -32,8 +33,7 @@ def _unread_notifications() -> dict:
 
 @bp.route("/", endpoint="inbox")
 def inbox_page():
-    page = db.paginate(inbox.inbox_query(current_user.id), per_page=current_app.config["PAGE_SIZE"],
-                       max_per_page=100, error_out=False)
+    page = paginate(inbox.inbox_query(current_user.id))
     return render_template("notifications/inbox.html", page=page)
 
 

@@ -38,6 +38,7 @@ from app.publik.periods import ReportingPeriod
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, perform
+from app.web.listing import paginate
 
 bp = tenant_blueprint("publik_admin", __name__, "/admin/publik", guard=admin_required)
 
@@ -149,7 +150,7 @@ def complaints_inbox():
         query = query.where(Complaint.status != ComplaintStatus.SELESAI)
     elif status in {s.value for s in ComplaintStatus}:
         query = query.where(Complaint.status == ComplaintStatus(status))
-    page = db.paginate(query, per_page=25, error_out=False)
+    page = paginate(query)
     return render_template("publik/admin/complaints.html", page=page, status=status,
                            statuses=STATUS_LABELS, categories=CATEGORY_LABELS)
 

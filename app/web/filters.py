@@ -1,4 +1,4 @@
-"""Template filters every page uses: labels of statuses, dates and times.
+"""Template filters every page uses: labels of statuses, dates, times and counts.
 
 Dates and times are formatted by Flask-Babel for the UI language; stored
 timestamps (naive UTC) are shown in the tenant's time zone (``app.i18n``
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_number
 
 _labels: dict[tuple[type, Any], Any] = {}
 
@@ -44,7 +44,13 @@ def waktu(value: datetime | None) -> str:
     return format_datetime(value, "dd-MM-yyyy HH:mm") if value is not None else "—"
 
 
+def angka(value: int | None) -> str:
+    """A whole number with the UI language's grouping: 10.000 (English: 10,000)."""
+    return format_number(value) if value is not None else "—"
+
+
 def init_filters(app: Flask) -> None:
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(tanggal, "tanggal")
     app.add_template_filter(waktu, "waktu")
+    app.add_template_filter(angka, "angka")

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -47,6 +47,7 @@ from app.web import pdfpages
 from app.web.downloads import guarded_file
 from app.web.filters import register_labels
 from app.web.forms import Outcome, add_error, form_status, perform
+from app.web.listing import paginate
 from app.web.previews import guarded_preview, preview_kind
 
 keberatan = tenant_blueprint("keberatan", __name__, "/keberatan", template_folder="templates", guard=login_required)
@@ -71,10 +72,6 @@ def _objection_helpers():
     return {"objection_info_for": lambda evaluation: objection_rules.objection_info(current_user, evaluation)}
 
 
-def _paginate(query):
-    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
-
-
 # --- keberatan ----------------------------------------------------------------------
 
 @keberatan.route("/")
@@ -91,7 +88,7 @@ def index():
                     if row.objection is None and row.window_open]
     everything = None
     if current_user.is_admin:
-        everything = _paginate(
+        everything = paginate(
             select(Objection)
             .options(joinedload(Objection.evaluation).joinedload(Evaluation.plan).joinedload(Plan.employee),
                      joinedload(Objection.evaluation).joinedload(Evaluation.period))

@@ -6,7 +6,7 @@ helper this blueprint provides (planning sits below training and does not import
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -25,6 +25,7 @@ from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.filters import register_labels
 from app.web.forms import ConfirmForm, add_error, form_status, perform
+from app.web.listing import paginate
 
 pelatihan = tenant_blueprint("pelatihan", __name__, "/pelatihan", template_folder="templates", guard=login_required)
 register_link("training", "pelatihan.mine")
@@ -44,10 +45,6 @@ def _training_helpers():
     the names of recommendations and topics (never their codes) for every page that shows training."""
     return {"open_training_for": training_rules.open_training_for, "topic_names": training_rules.topic_names,
             "recommendation_name": training_rules.recommendation_name, "reason_text": training_rules.reason_text}
-
-
-def _paginate(query):
-    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
 
 
 # --- pelatihan --------------------------------------------------------------------------
@@ -72,7 +69,7 @@ def everyone():
              .order_by(TrainingRecord.year.desc(), Employee.name, TrainingRecord.id))
     if wanted in {s.value for s in TrainingStatus}:
         query = query.where(TrainingRecord.status == TrainingStatus(wanted))
-    return render_template("skp/followup_training_all.html", page=_paginate(query), wanted=wanted,
+    return render_template("skp/followup_training_all.html", page=paginate(query), wanted=wanted,
                            statuses=list(TrainingStatus))
 
 
@@ -116,7 +113,7 @@ def catalogue():
     if q:
         pattern = f"%{q.lower()}%"
         query = query.where(or_(TrainingCourse.name.ilike(pattern), TrainingCourse.code.ilike(pattern)))
-    return render_template("skp/followup_catalogue.html", page=_paginate(query), q=q,
+    return render_template("skp/followup_catalogue.html", page=paginate(query), q=q,
                            topics=training_rules.known_topics())
 
 
