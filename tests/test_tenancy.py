@@ -112,6 +112,32 @@ def test_rls_shows_only_the_set_tenant(pg, app_context, two_tenants):
                               "VALUES (:b, 'X', 'X', 'lainnya', true, 1)"), {"b": b.id})
 
 
+@pytest.mark.parametrize(("function", "table"), [("kinerja_employee_ids_named", "employee"),
+                                                   ("kinerja_position_ids_named", "position")])
+def test_name_search_functions_see_only_the_set_tenant(pg, app_context, owner_engine, two_tenants,
+                                                       function, table):
+    # They run as the tables' owner, past the policy (migration 0025): the tenant filter is their own.
+    a, b = _tenant("kota-a"), _tenant("kota-b")
+    db.session.remove()
+    with owner_engine.connect() as conn:
+        every = {tenant: set(conn.execute(text(f'SELECT id FROM "{table}" WHERE tenant_id = :t'),  # noqa: S608
+                                          {"t": tenant}).scalars()) for tenant in (a.id, b.id)}
+    with db.engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {function}('%')")).scalar() == 0  # no tenant: none
+        conn.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+        assert conn.execute(text(f"SELECT count(*) FROM {function}('%')")).scalar() == 0  # not across tenants
+        conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(a.id)})
+        assert set(conn.execute(text(f"SELECT {function}('%')")).scalars()) == every[a.id]
+        # The pattern is the app's: its own % and _ escaped with a backslash are taken literally.
+        assert set(conn.execute(text(f"SELECT {function}('%\\%%')")).scalars()) == set()
+        acl, definer, config = conn.execute(text(
+            "SELECT proacl::text, prosecdef, proconfig::text FROM pg_proc WHERE proname = :f"), {"f": function}).one()
+    assert every[a.id] and every[b.id]
+    assert definer and "search_path=pg_catalog" in config
+    assert "{=" not in acl and ",=" not in acl  # PUBLIC may not call it; the app role may
+    assert f"{pg.config['DATABASE_APP_ROLE']}=X" in acl
+
+
 def test_orm_and_rls_agree_inside_a_request(pg, client, two_tenants):
     from tests.conftest import login
 

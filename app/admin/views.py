@@ -24,10 +24,11 @@ from app.org import people, services
 from app.org.models import ActingAssignment, Employee, Position, Unit
 from app.org.nip import normalise_nip
 from app.org.ranks import grade_label, rank_label
+from app.org.search import employee_ids_named, nip_prefix, position_ids_named
 from app.tenancy import tenant_today
 from app.tenancy.web import tenant_blueprint
 from app.web.forms import ConfirmForm, form_status, perform
-from app.web.listing import contains_pattern, filtered, paginate, search_term
+from app.web.listing import filtered, paginate, search_term
 
 bp = tenant_blueprint("admin", __name__, "/admin", guard=admin_required)
 
@@ -218,13 +219,10 @@ def employees():
     query = select(Employee).options(joinedload(Employee.position).joinedload(Position.unit)) \
         .order_by(Employee.active.desc(), Employee.name)
     if term and normalise_nip(term).isdigit():
-        query = query.where(Employee.nip.startswith(normalise_nip(term)))
-    elif term:
-        # Name or position name, each on its own (trigram) index: the positions first, so the
-        # employees' condition is an OR of two index scans (a join or subquery would scan the tenant).
-        pattern = contains_pattern(term)
-        positions = db.session.scalars(select(Position.id).where(Position.name.ilike(pattern, escape="\\"))).all()
-        query = query.where(or_(Employee.name.ilike(pattern, escape="\\"), Employee.position_id.in_(positions)))
+        query = query.where(nip_prefix(term))
+    elif term:  # name or position name, each matched on its own index (app/org/search.py)
+        query = query.where(or_(Employee.id.in_(employee_ids_named(term)),
+                                Employee.position_id.in_(position_ids_named(term))))
     return render_template("admin/employees.html", page=paginate(query), q=term)
 
 

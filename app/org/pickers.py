@@ -2,20 +2,21 @@
 
 Every finder is tenant-scoped (the session's tenant criteria), returns at most
 ``LIMIT`` active rows ordered by name, and answers an empty list to a term
-shorter than ``MIN_TERM``. A term of digits is a NIP prefix, matched as a
-range on the ``(tenant_id, nip)`` unique index; anything else matches names
-(and codes) case-insensitively anywhere, within the tenant's rows.
+shorter than ``MIN_TERM``. A term of digits is a NIP prefix; anything else
+matches names (and codes) case-insensitively anywhere, within the tenant's
+rows (app/org/search.py: each on an index).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.org.nip import format_nip, normalise_nip
+from app.org.search import employee_ids_named, nip_prefix, position_ids_named
 from app.web.listing import contains_pattern
 
 LIMIT = 20
@@ -39,18 +40,12 @@ def clean_term(raw: str | None) -> str:
     return " ".join((raw or "").split())[:MAX_TERM]
 
 
-def _nip_prefix(term: str):
-    """``nip`` starts with the digits: a range, so the unique index serves it."""
-    digits = normalise_nip(term)
-    return and_(Employee.nip >= digits, Employee.nip < digits + ":")  # ":" sorts right after "9"
-
-
 def find_employees(term: str | None, unit_id: int | None = None) -> list[Choice]:
     term = clean_term(term)
     if len(term) < MIN_TERM:
         return []
     digits = normalise_nip(term)
-    match = _nip_prefix(term) if digits.isdigit() else Employee.name.ilike(contains_pattern(term), escape="\\")
+    match = nip_prefix(term) if digits.isdigit() else Employee.id.in_(employee_ids_named(term))
     query = (select(Employee.nip, Employee.name, Position.name.label("position"))
              .outerjoin(Position, Employee.position_id == Position.id)
              .where(Employee.active, match).order_by(Employee.name, Employee.nip).limit(LIMIT))
@@ -67,7 +62,7 @@ def find_positions(term: str | None) -> list[Choice]:
     pattern = contains_pattern(term)
     rows = db.session.execute(
         select(Position.id, Position.name, Unit.name.label("unit")).join(Unit, Position.unit_id == Unit.id)
-        .where(Position.active, or_(Position.name.ilike(pattern, escape="\\"),
+        .where(Position.active, or_(Position.id.in_(position_ids_named(term)),
                                     Position.code.ilike(pattern, escape="\\")))
         .order_by(Position.name, Unit.name).limit(LIMIT))
     return [Choice(str(r.id), f"{r.name} — {r.unit}") for r in rows]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.roles import admin_required
@@ -15,6 +15,7 @@ from app.extensions import db
 from app.org.hierarchy import supervisor_of
 from app.org.models import Employee, Position, Unit
 from app.org.nip import normalise_nip
+from app.org.search import employee_ids_named
 from app.periods.models import Period, PeriodKind
 from app.skp.planning import services as planning
 from app.skp.planning.access import penilai_of
@@ -23,7 +24,7 @@ from app.skp.planning.models import Plan, PlanStatus
 from app.skp.planning.web import bp, current_version, plan_or_404
 from app.tenancy import tenant_rules
 from app.web.forms import form_status, perform
-from app.web.listing import paginate, search_term
+from app.web.listing import contains_pattern, paginate, search_term
 
 
 def _years() -> list[Period]:
@@ -44,7 +45,8 @@ def admin_plans():
         query = query.where(Plan.status == PlanStatus(status))
     term = search_term()
     if term:
-        query = query.where(Employee.name.ilike(f"%{term.lower()}%") | Plan.unit_name.ilike(f"%{term.lower()}%"))
+        query = query.where(or_(Employee.id.in_(employee_ids_named(term)),
+                                Plan.unit_name.ilike(contains_pattern(term), escape="\\")))
     return render_template("skp/plan_admin.html", page=paginate(query), years=years, year=year, status=status,
                            q=term)
 
