@@ -152,7 +152,7 @@ class Config:
             values["PLATFORM_TWO_FACTOR_REQUIRED"] = False
         if redis_url := os.environ.get("REDIS_URL"):
             values["REDIS_URL"] = redis_url
-        for name in ("INVITATION_DAYS", "REMINDER_LEAD_DAYS"):
+        for name in ("INVITATION_DAYS", "REMINDER_LEAD_DAYS", "LIST_COUNT_LIMIT"):
             if days := os.environ.get(name):
                 values[name] = int(days)
         for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER"):

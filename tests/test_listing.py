@@ -50,6 +50,35 @@ def test_the_count_stops_past_the_limit_and_the_pager_goes_on_page_by_page(app, 
     assert "Unit Paging 039" in second
 
 
+def test_past_the_limit_every_page_links_both_ways_until_the_count_reaches_the_end(app, client, two_tenants,
+                                                                                 monkeypatch):
+    monkeypatch.setitem(app.config, "LIST_COUNT_LIMIT", 30)  # above a page of 25: the usual case
+    _units(app, 80)
+    _admin(client)
+    pages = {n: _pager(client.get(f"/kota-a/admin/unit?q=paging&page={n}").get_data(as_text=True))
+             for n in (1, 2, 4)}
+    assert pages[1] == ("Halaman 1", "Lebih dari 30 data", ["/kota-a/admin/unit?page=2&q=paging"])
+    assert pages[2] == ("Halaman 2", "Lebih dari 55 data",
+                        ["/kota-a/admin/unit?page=1&q=paging", "/kota-a/admin/unit?page=3&q=paging"])
+    assert pages[4] == ("Halaman 4 dari 4", "80 data", ["/kota-a/admin/unit?page=3&q=paging"])
+
+
+def test_a_page_past_the_end_links_back_to_the_last_page(app, client, two_tenants):
+    _units(app, 30)
+    _admin(client)
+    html = client.get("/kota-a/admin/unit?q=paging&page=9").get_data(as_text=True)
+    assert _pager(html) == ("Halaman 9 dari 2", "30 data", ["/kota-a/admin/unit?page=2&q=paging"])
+    one_page = client.get("/kota-a/admin/unit?q=paging+000&page=3").get_data(as_text=True)
+    assert _pager(one_page) == ("Halaman 3 dari 1", "1 data", ["/kota-a/admin/unit?page=1&q=paging+000"])
+
+
+def test_counts_read_naturally_in_english(app, client, two_tenants):
+    _units(app, 1)
+    _admin(client)
+    assert '<p class="muted">1 record</p>' in client.get("/kota-a/admin/unit?q=paging&lang=en").get_data(as_text=True)
+    assert '<p class="muted">2 records</p>' in client.get("/kota-a/admin/unit").get_data(as_text=True)  # + DINKES
+
+
 def test_a_short_list_is_counted_exactly_and_shows_no_pager(app, client, two_tenants):
     _units(app, 3)
     _admin(client)
@@ -95,6 +124,9 @@ def test_the_pager_keeps_the_list_filters(app, client, two_tenants):
     label, _count, links = _pager(html)
     assert label.startswith("Halaman 1 dari ")
     assert links == ["/kota-a/admin/audit/?page=2&object_type=unit"]
+    # The unit progress of the admin's home keeps its year and period.
+    home = client.get("/kota-a/?tahun=2025&periode=7").get_data(as_text=True)
+    assert _pager(home)[2] == ["/kota-a/?page=2&tahun=2025&periode=7"]
 
 
 def test_counts_are_grouped_in_the_ui_language(app):

@@ -89,3 +89,15 @@ def test_only_ascii_digits_make_a_nip(nip):
         validate_nip(nip, EmployeeType.PNS, TODAY)
     assert exc.value.code == "length"
 
+
+
+@pytest.mark.parametrize(("term", "bounds"), [
+    ("1980 0101", ["19800101", "19800102"]),
+    ("1299", ["1299", "13"]),  # trailing nines: the next prefix up, not "129:"
+    ("999", ["999"]),          # nothing sorts after every NIP starting with 999
+])
+def test_a_nip_prefix_is_a_range_whose_bounds_are_digits(term, bounds):
+    # Digits only, so the range holds in any collation (":" after "9" holds only in "C").
+    from app.org.search import nip_prefix
+
+    assert list(nip_prefix(term).compile().params.values()) == bounds

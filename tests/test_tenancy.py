@@ -8,6 +8,7 @@ from app.org.models import Employee, Unit
 from app.tenancy import TenantScopeError, all_tenants, tenant_scope
 from app.tenancy.models import Tenant
 from app.tenancy.rls import tenant_tables
+from app.web.listing import contains_pattern
 
 
 def _tenant(slug):
@@ -119,21 +120,25 @@ def test_name_search_functions_see_only_the_set_tenant(pg, app_context, owner_en
     # They run as the tables' owner, past the policy (migration 0025): the tenant filter is their own.
     a, b = _tenant("kota-a"), _tenant("kota-b")
     db.session.remove()
-    with owner_engine.connect() as conn:
-        every = {tenant: set(conn.execute(text(f'SELECT id FROM "{table}" WHERE tenant_id = :t'),  # noqa: S608
-                                          {"t": tenant}).scalars()) for tenant in (a.id, b.id)}
+    with owner_engine.begin() as conn:
+        every = {tenant: sorted(conn.execute(text(f'SELECT id FROM "{table}" WHERE tenant_id = :t'),  # noqa: S608
+                                             {"t": tenant}).scalars()) for tenant in (a.id, b.id)}
+        for row_id, name in zip(every[a.id], ("Budi_Santoso", "BudixSantoso"), strict=False):
+            conn.execute(text(f'UPDATE "{table}" SET name = :n WHERE id = :i'), {"n": name, "i": row_id})  # noqa: S608
     with db.engine.connect() as conn:
-        assert conn.execute(text(f"SELECT count(*) FROM {function}('%')")).scalar() == 0  # no tenant: none
+        count = text(f"SELECT count(*) FROM {function}('%')")  # noqa: S608 - our own function names
+        assert conn.execute(count).scalar() == 0  # no tenant: none
         conn.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
-        assert conn.execute(text(f"SELECT count(*) FROM {function}('%')")).scalar() == 0  # not across tenants
+        assert conn.execute(count).scalar() == 0  # not across tenants
         conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(a.id)})
-        assert set(conn.execute(text(f"SELECT {function}('%')")).scalars()) == every[a.id]
-        # The pattern is the app's: its own % and _ escaped with a backslash are taken literally.
-        assert set(conn.execute(text(f"SELECT {function}('%\\%%')")).scalars()) == set()
+        assert set(conn.execute(text(f"SELECT {function}('%')")).scalars()) == set(every[a.id])
+        # The pattern is contains_pattern's: "_" typed in the search box is an underscore, not any character.
+        named = conn.execute(text(f"SELECT {function}(:p)"), {"p": contains_pattern("budi_s")}).scalars()  # noqa: S608
+        assert list(named) == every[a.id][:1]
         acl, definer, config = conn.execute(text(
             "SELECT proacl::text, prosecdef, proconfig::text FROM pg_proc WHERE proname = :f"), {"f": function}).one()
     assert every[a.id] and every[b.id]
-    assert definer and "search_path=pg_catalog" in config
+    assert definer and "search_path=pg_catalog" in config and "public" not in config
     assert "{=" not in acl and ",=" not in acl  # PUBLIC may not call it; the app role may
     assert f"{pg.config['DATABASE_APP_ROLE']}=X" in acl
 

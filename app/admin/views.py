@@ -220,7 +220,11 @@ def employees():
         .order_by(Employee.active.desc(), Employee.name)
     if term and normalise_nip(term).isdigit():
         query = query.where(nip_prefix(term))
-    elif term:  # name or position name, each matched on its own index (app/org/search.py)
+    elif term:
+        # Name or position name, each matched once on its own index (app/org/search.py); the list
+        # then walks the tenant's employees in its order, testing each id against the two sets,
+        # and stops at the page's end. (A UNION of the matches, joined by id, is faster for a rare
+        # term but six times slower for a common one: every match is then joined and sorted.)
         query = query.where(or_(Employee.id.in_(employee_ids_named(term)),
                                 Employee.position_id.in_(position_ids_named(term))))
     return render_template("admin/employees.html", page=paginate(query), q=term)

@@ -29,6 +29,11 @@ def contains_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+def starts_pattern(term: str) -> str:
+    """An ``ILIKE`` pattern matching text that starts with ``term`` (escaped as ``contains_pattern``)."""
+    return contains_pattern(term)[1:]
+
+
 def filtered(query: Select, *columns) -> Select:
     term = search_term()
     if term:
@@ -56,6 +61,13 @@ class Page(SelectPagination):
     @property
     def has_next(self) -> bool:
         return self.more or super().has_next
+
+    @property
+    def prev_num(self) -> int | None:
+        """The page before; from past the end of the list, its last page."""
+        if self.page <= 1:
+            return None
+        return self.page - 1 if self.more else min(self.page - 1, max(self.pages, 1))
 
 
 # Far past any real list; keeps the offset inside a 64-bit integer whatever ``?page=`` says.

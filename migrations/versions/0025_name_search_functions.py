@@ -10,7 +10,8 @@ search read every row of the tenant (employees and positions: 7-12 ms each at
 Two functions run the name match as the tables' owner (``SECURITY DEFINER``,
 which row-level security does not restrict) and restrict it to the tenant of
 the transaction themselves, with the same setting the policy reads. No tenant
-set, no rows: they fail closed like the policy. Only the application role may
+set, no rows: they fail closed like the policy, and they never search across
+tenants, even with ``app.all_tenants`` on. Only the application role may
 call them. ``search_path`` is pinned (PostgreSQL's advice for such functions).
 
 Revision ID: 0025
@@ -38,21 +39,29 @@ def upgrade():
         return
     role = rls.app_role_from_config()
     for table, function in FUNCTIONS.items():
+        # EXECUTE plans the query for this very pattern (it keeps no plan): a term too short
+        # for trigrams is then looked up through the tenant's own index, not the whole
+        # trigram index of every tenant. LIKE's escape character is the backslash by default,
+        # as app.web.listing.contains_pattern writes it. Only pg_catalog is searched for
+        # names (then pg_temp, last): the table is named with its schema, and no operator
+        # another role creates elsewhere can stand in for ILIKE while this runs as the owner.
         op.execute(f"""
-            CREATE OR REPLACE FUNCTION {function}(pattern text) RETURNS SETOF integer
-            LANGUAGE sql STABLE SECURITY DEFINER ROWS 100
-            SET search_path = pg_catalog, public, pg_temp
-            AS $$
-              SELECT id FROM public."{table}"
-              WHERE tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer
-                AND name ILIKE pattern ESCAPE '\\'
-            $$""")
-        op.execute(f"REVOKE ALL ON FUNCTION {function}(text) FROM PUBLIC")
-        bind.execute(sa.text(f"GRANT EXECUTE ON FUNCTION {function}(text) TO {role}"))
+            CREATE OR REPLACE FUNCTION public.{function}(pattern text) RETURNS SETOF integer
+            LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 100
+            SET search_path = pg_catalog, pg_temp
+            AS $fn$
+            BEGIN
+              RETURN QUERY EXECUTE
+                'SELECT id FROM public."{table}" WHERE tenant_id = $1 AND name ILIKE $2'
+                USING NULLIF(current_setting('app.tenant_id', true), '')::integer, pattern;
+            END
+            $fn$""")
+        op.execute(f"REVOKE ALL ON FUNCTION public.{function}(text) FROM PUBLIC")
+        bind.execute(sa.text(f"GRANT EXECUTE ON FUNCTION public.{function}(text) TO {role}"))
 
 
 def downgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
     for function in FUNCTIONS.values():
-        op.execute(f"DROP FUNCTION IF EXISTS {function}(text)")
+        op.execute(f"DROP FUNCTION IF EXISTS public.{function}(text)")

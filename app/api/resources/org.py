@@ -22,6 +22,7 @@ from app.extensions import db
 from app.org import services
 from app.org.models import Employee, Position, Unit
 from app.org.nip import normalise_nip
+from app.org.search import employee_ids_named, nip_prefix
 from app.web.errors import problem
 
 bp = api_blueprint("api_org", __name__, description="Units (unit kerja), positions (jabatan) and employees.")
@@ -95,11 +96,10 @@ def employees(args):
     if args["unit"] is not None:
         query = query.where(Employee.position_id.in_(select(Position.id).where(Position.unit_id == args["unit"])))
     if term := (args["q"] or "").strip():
-        nip = normalise_nip(term)
-        if nip.isdigit():
-            query = query.where(Employee.nip.startswith(nip, autoescape=True))
+        if normalise_nip(term).isdigit():
+            query = query.where(nip_prefix(term))
         else:
-            query = query.where(Employee.name.istartswith(term, autoescape=True))
+            query = query.where(Employee.id.in_(employee_ids_named(term, anywhere=False)))
     return page(query, Employee.id, args)
 
 
