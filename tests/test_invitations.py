@@ -72,6 +72,10 @@ def test_a_link_sets_the_password_once(app, two_tenants):
     assert mismatch.status_code == 422
     done = _accept(visitor, link)
     assert done.status_code == 302 and done.location.endswith("/kota-a/login")
+    # The sign-in form shows the username once; the address does not carry it.
+    username_field = re.compile(r'<input[^>]*name="username"[^>]*>')
+    assert 'value="pegawai"' in username_field.search(visitor.get(done.location).get_data(as_text=True)).group(0)
+    assert 'value="pegawai"' not in username_field.search(visitor.get(done.location).get_data(as_text=True)).group(0)
 
     assert visitor.get(_path(link)).status_code == 404  # used: gone
     assert login(app.test_client(), "kota-a", "pegawai", NEW_PASSWORD).status_code == 302

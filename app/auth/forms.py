@@ -4,6 +4,9 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.web.forms import Form
 
+# Session key of the username the next sign-in form shows, once (set when an invitation is accepted).
+SIGN_IN_AS = "sign_in_as"
+
 
 class LoginForm(Form):
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=80)])

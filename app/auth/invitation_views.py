@@ -7,7 +7,7 @@ failed sign-ins do (``app.auth.invitations``).
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth import invitations
 from app.auth.blueprints import bp
+from app.auth.forms import SIGN_IN_AS
 from app.auth.two_factor_views import throttled_message
 from app.extensions import db
 from app.web.forms import Form, form_status, perform
@@ -45,6 +46,9 @@ def invitation_accept(token: str):
                                  "baru Anda."),
                        redirect_to=lambda user: url_for("auth.login"))
         if done.ok:
+            # The sign-in form shows the username once (kept in the session: it may be a NIP,
+            # which stays out of addresses and logs).
+            session[SIGN_IN_AS] = invitation.user.username
             return done.response
     db.session.commit()  # nothing changed: end the read transaction
     return (render_template("auth/invitation_accept.html", form=form, username=invitation.user.username),

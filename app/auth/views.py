@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import two_factor_views  # noqa: F401 - registers the two-step sign-in pages
 from app.auth.blueprints import bp, platform_bp
-from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.forms import SIGN_IN_AS, LoginForm, PasswordChangeForm
 from app.auth.services import SignInThrottled, authenticate
 from app.auth.services import change_password as change_user_password
 from app.auth.sessions import end_session, start_session
@@ -31,7 +31,7 @@ def _safe_next(target: str | None, fallback: str) -> str:
 
 
 def _login(realm: str, home: str, template_vars: dict):
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=request.args.get("next", ""), username=session.pop(SIGN_IN_AS, None))
     if form.validate_on_submit():
         try:
             user = authenticate(realm, form.username.data, form.password.data)
