@@ -101,3 +101,10 @@ def test_a_nip_prefix_is_a_range_whose_bounds_are_digits(term, bounds):
     from app.org.search import nip_prefix
 
     assert list(nip_prefix(term).compile().params.values()) == bounds
+
+
+@pytest.mark.parametrize("term", ["²", "１２３", "12a", "٣", ""])
+def test_a_term_that_is_not_ascii_digits_is_no_nip_prefix(term):
+    from app.org.search import nip_prefix
+
+    assert nip_prefix(term) is None

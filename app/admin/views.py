@@ -22,7 +22,6 @@ from app.auth.roles import admin_required
 from app.extensions import db
 from app.org import people, services
 from app.org.models import ActingAssignment, Employee, Position, Unit
-from app.org.nip import normalise_nip
 from app.org.ranks import grade_label, rank_label
 from app.org.search import employee_ids_named, nip_prefix, position_ids_named
 from app.tenancy import tenant_today
@@ -218,8 +217,8 @@ def employees():
     term = search_term()
     query = select(Employee).options(joinedload(Employee.position).joinedload(Position.unit)) \
         .order_by(Employee.active.desc(), Employee.name)
-    if term and normalise_nip(term).isdigit():
-        query = query.where(nip_prefix(term))
+    if term and (by_nip := nip_prefix(term)) is not None:
+        query = query.where(by_nip)
     elif term:
         # Name or position name, each matched once on its own index (app/org/search.py); the list
         # then walks the tenant's employees in its order, testing each id against the two sets,

@@ -25,12 +25,15 @@ from app.org.nip import normalise_nip
 from app.web.listing import contains_pattern, starts_pattern
 
 
-def nip_prefix(term: str) -> ColumnElement[bool]:
-    """``nip`` starts with the term's digits: ``nip >= "1234" AND nip < "1235"``.
+def nip_prefix(term: str) -> ColumnElement[bool] | None:
+    """``nip`` starts with the term's digits (``nip >= "1234" AND nip < "1235"``), or None when
+    the term is not ASCII digits (spaces and dots of the display form aside): search names then.
 
     The upper bound is the prefix with its last digit raised (trailing nines dropped first:
     "1299" → "13"), which sorts right in any collation; none for a prefix of nines only."""
     digits = normalise_nip(term)
+    if not (digits.isascii() and digits.isdigit()):  # str.isdigit() alone also takes "²" and "３"
+        return None
     raised = digits.rstrip("9")
     if not raised:
         return Employee.nip >= digits

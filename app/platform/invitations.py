@@ -81,8 +81,8 @@ def first_admin():
         tenants = db.session.scalars(select(Tenant).where(Tenant.active).order_by(Tenant.name)).all()
     form = FirstAdminForm()
     form.tenant_id.choices = [(t.id, f"{t.name} (/{t.slug}/)") for t in tenants]
-    if request.method == "GET" and request.args.get("tenant", "").isdigit():
-        form.tenant_id.data = int(request.args["tenant"])
+    if request.method == "GET":
+        form.tenant_id.data = request.args.get("tenant", type=int)
     done = None
     if form.validate_on_submit():
         tenant = next(t for t in tenants if t.id == form.tenant_id.data)

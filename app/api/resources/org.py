@@ -96,10 +96,8 @@ def employees(args):
     if args["unit"] is not None:
         query = query.where(Employee.position_id.in_(select(Position.id).where(Position.unit_id == args["unit"])))
     if term := (args["q"] or "").strip():
-        if normalise_nip(term).isdigit():
-            query = query.where(nip_prefix(term))
-        else:
-            query = query.where(Employee.id.in_(employee_ids_named(term, anywhere=False)))
+        by_nip = nip_prefix(term)
+        query = query.where(by_nip if by_nip is not None else Employee.id.in_(employee_ids_named(term, anywhere=False)))
     return page(query, Employee.id, args)
 
 
