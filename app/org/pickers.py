@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from app.org.models import Employee, Position, Unit
 from app.org.nip import format_nip
-from app.org.search import employee_ids_named, nip_prefix, position_ids_named
+from app.org.search import employees_matching, position_ids_named
 from app.web.listing import contains_pattern
 
 LIMIT = 20
@@ -44,12 +44,9 @@ def find_employees(term: str | None, unit_id: int | None = None) -> list[Choice]
     term = clean_term(term)
     if len(term) < MIN_TERM:
         return []
-    match = nip_prefix(term)
-    if match is None:
-        match = Employee.id.in_(employee_ids_named(term))
     query = (select(Employee.nip, Employee.name, Position.name.label("position"))
              .outerjoin(Position, Employee.position_id == Position.id)
-             .where(Employee.active, match).order_by(Employee.name, Employee.nip).limit(LIMIT))
+             .where(Employee.active, employees_matching(term)).order_by(Employee.name, Employee.nip).limit(LIMIT))
     if unit_id is not None:
         query = query.where(Position.unit_id == unit_id)
     return [Choice(r.nip, f"{r.name} — {format_nip(r.nip)}" + (f" — {r.position}" if r.position else ""))

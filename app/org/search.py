@@ -40,6 +40,13 @@ def nip_prefix(term: str) -> ColumnElement[bool] | None:
     return and_(Employee.nip >= digits, Employee.nip < raised[:-1] + str(int(raised[-1]) + 1))
 
 
+def employees_matching(term: str, *, anywhere: bool = True) -> ColumnElement[bool]:
+    """Employees whose NIP starts with ``term`` when it is digits, else whose name contains it
+    (``anywhere``) or starts with it."""
+    by_nip = nip_prefix(term)
+    return by_nip if by_nip is not None else Employee.id.in_(employee_ids_named(term, anywhere=anywhere))
+
+
 def employee_ids_named(term: str, *, anywhere: bool = True) -> Select:
     """Ids of the tenant's employees whose name contains ``term`` (any case), or starts with it."""
     return _ids_named(Employee, func.kinerja_employee_ids_named, term, anywhere)

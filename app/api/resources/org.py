@@ -22,7 +22,7 @@ from app.extensions import db
 from app.org import services
 from app.org.models import Employee, Position, Unit
 from app.org.nip import normalise_nip
-from app.org.search import employee_ids_named, nip_prefix
+from app.org.search import employees_matching
 from app.web.errors import problem
 
 bp = api_blueprint("api_org", __name__, description="Units (unit kerja), positions (jabatan) and employees.")
@@ -96,8 +96,7 @@ def employees(args):
     if args["unit"] is not None:
         query = query.where(Employee.position_id.in_(select(Position.id).where(Position.unit_id == args["unit"])))
     if term := (args["q"] or "").strip():
-        by_nip = nip_prefix(term)
-        query = query.where(by_nip if by_nip is not None else Employee.id.in_(employee_ids_named(term, anywhere=False)))
+        query = query.where(employees_matching(term, anywhere=False))
     return page(query, Employee.id, args)
 
 
